@@ -1,0 +1,83 @@
+package io.pgwarden.cli;
+
+import io.pgwarden.core.ErrorCode;
+import io.pgwarden.core.PgWardenException;
+import io.pgwarden.core.Secrets;
+import java.io.PrintWriter;
+import java.util.Map;
+import picocli.CommandLine;
+
+/** Entry point. The only class that calls {@link System#exit(int)}. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv()));
+    }
+
+    /** Runs the CLI and returns the exit code; tests call this instead of {@link #main}. */
+    public static int run(String[] args, Map<String, String> env) {
+        CommandLine cli = commandLine(env);
+        return cli.execute(args);
+    }
+
+    /** The configured command tree, with exception handling that maps errors to documented exit codes. */
+    public static CommandLine commandLine(Map<String, String> env) {
+        CommandLine.IFactory defaults = CommandLine.defaultFactory();
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                K instance = defaults.create(cls);
+                if (instance instanceof AbstractCommand command) {
+                    command.env(env);
+                }
+                return instance;
+            }
+        };
+        CommandLine cli = new CommandLine(new PgWardenCommand(env), factory);
+        cli.setExecutionExceptionHandler(Main::handle);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setUsageHelpAutoWidth(true);
+        addExitCodeFooter(cli);
+        return cli;
+    }
+
+    /** Every command's help ends with the exit-code table, unless it documents its own. */
+    private static void addExitCodeFooter(CommandLine cmd) {
+        var usage = cmd.getCommandSpec().usageMessage();
+        if (usage.exitCodeList().isEmpty() && usage.footer().length == 0) {
+            usage.exitCodeListHeading("%nExit codes:%n");
+            usage.exitCodeList(ExitCodes.table());
+        }
+        cmd.getSubcommands().values().forEach(Main::addExitCodeFooter);
+    }
+
+    private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
+        PrintWriter err = cmd.getErr();
+        if (e instanceof PgWardenException pe) {
+            err.println("error: " + pe.getMessage());
+            if (pe.getCause() != null && isDebug()) {
+                pe.getCause().printStackTrace(err);
+            }
+            err.flush();
+            return pe.code().exitCode();
+        }
+        if (e instanceof CommandLine.ParameterException pe) {
+            err.println("error: " + Secrets.mask(pe.getMessage()));
+            err.flush();
+            return ErrorCode.INVALID_INPUT.exitCode();
+        }
+        err.println("error: internal error " + e.getClass().getSimpleName() + ": " + Secrets.mask(e.getMessage())
+                + " (a bug in pgwarden; rerun with --log-level debug and report it)");
+        if (isDebug()) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return ErrorCode.INTERNAL.exitCode();
+    }
+
+    private static boolean isDebug() {
+        return org.slf4j.LoggerFactory.getLogger(Main.class).isDebugEnabled();
+    }
+}

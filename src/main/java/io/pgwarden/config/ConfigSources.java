@@ -1,0 +1,136 @@
+package io.pgwarden.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.pgwarden.core.ErrorCode;
+import io.pgwarden.core.PgWardenException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Resolves settings with the precedence CLI flag &gt; environment variable &gt; configuration file &gt;
+ * default. The environment and file are captured once at construction, so a resolved
+ * configuration never changes underneath a running command.
+ */
+public final class ConfigSources {
+    /** Environment variable naming the configuration file when {@code --config} is not given. */
+    public static final String CONFIG_ENV = "PGWARDEN_CONFIG";
+
+    private final Map<String, String> env;
+    private final Map<String, String> file;
+    private final String fileName;
+
+    public ConfigSources(Map<String, String> env, Map<String, String> fileValues, String fileName) {
+        this.env = Map.copyOf(env);
+        this.file = Map.copyOf(fileValues);
+        this.fileName = fileName;
+    }
+
+    /** Sources with the given environment and no configuration file; for tests and simple commands. */
+    public static ConfigSources ofEnv(Map<String, String> env) {
+        return new ConfigSources(env, Map.of(), null);
+    }
+
+    /**
+     * Reads the process environment and the YAML file named by {@code configFile} (or by
+     * {@value #CONFIG_ENV}); keys of the file are the long flag names without dashes.
+     */
+    public static ConfigSources load(Path configFile, Map<String, String> env) {
+        Path path = configFile;
+        if (path == null && env.get(CONFIG_ENV) != null && !env.get(CONFIG_ENV).isBlank()) {
+            path = Path.of(env.get(CONFIG_ENV));
+        }
+        if (path == null) {
+            return ofEnv(env);
+        }
+        return new ConfigSources(env, readYaml(path), path.getFileName().toString());
+    }
+
+    private static Map<String, String> readYaml(Path path) {
+        if (!Files.isRegularFile(path)) {
+            throw new PgWardenException(ErrorCode.INVALID_INPUT,
+                    "Configuration file " + path + " does not exist or is not a file; fix --config or " + CONFIG_ENV + ".");
+        }
+        try {
+            JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(path.toFile());
+            Map<String, String> values = new LinkedHashMap<>();
+            if (root == null || root.isMissingNode() || root.isNull()) {
+                return values;
+            }
+            if (!root.isObject()) {
+                throw new PgWardenException(ErrorCode.INVALID_INPUT,
+                        "Configuration file " + path + " must be a YAML mapping of setting: value, e.g. 'memory: 2GB'.");
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                JsonNode v = e.getValue();
+                values.put(e.getKey(), v.isValueNode() ? v.asText() : v.toString());
+            }
+            return values;
+        } catch (IOException e) {
+            throw new PgWardenException(ErrorCode.INVALID_INPUT,
+                    "Configuration file " + path + " is not valid YAML: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The first of: the flag value (if the user gave it), the environment variable, the file key.
+     *
+     * @param flag     the flag's name for messages, e.g. {@code --memory}
+     * @param flagValue the value picocli parsed, or null when the flag was not given
+     * @param envNames environment variables to consult, first one wins (may be empty)
+     */
+    public Optional<Setting> find(String flag, String flagValue, String... envNames) {
+        if (flagValue != null) {
+            return Optional.of(new Setting(flagValue, flag));
+        }
+        for (String name : envNames) {
+            String v = env.get(name);
+            if (v != null && !v.isEmpty()) {
+                return Optional.of(new Setting(v, name));
+            }
+        }
+        String key = flag.startsWith("--") ? flag.substring(2) : flag;
+        String v = file.get(key);
+        if (v != null) {
+            return Optional.of(new Setting(v, fileName + ": " + key));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Resolves and parses a setting. A parse failure ({@link IllegalArgumentException}) is recorded in
+     * {@code problems} as {@code "<origin>=<value>: <message>"} and the default is returned, so that
+     * validation goes on and reports every problem at once.
+     */
+    public <T> T resolve(Problems problems, T defaultValue, Function<String, T> parser, String flag,
+            String flagValue, String... envNames) {
+        Optional<Setting> setting = find(flag, flagValue, envNames);
+        if (setting.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            return parser.apply(setting.get().value().trim());
+        } catch (IllegalArgumentException e) {
+            problems.add(setting.get(), e.getMessage());
+            return defaultValue;
+        }
+    }
+
+    /** The environment variable's value, or null. */
+    public String env(String name) {
+        return env.get(name);
+    }
+
+    /** The whole captured environment (for libpq {@code PG*} variables). */
+    public Map<String, String> environment() {
+        return env;
+    }
+}

@@ -1,0 +1,183 @@
+package io.pgwarden.pg;
+
+import io.pgwarden.core.Secrets;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Where and how to connect, in libpq's terms. Built from a URL ({@code postgresql://user:pw@host:port/db?sslmode=...},
+ * as {@code DATABASE_URL} holds it, or {@code jdbc:postgresql://...}) and/or the libpq environment variables
+ * ({@code PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE PGSSLMODE PGCONNECT_TIMEOUT PGAPPNAME}).
+ * {@link #toString()} never shows the password.
+ */
+public record ConnectionSpec(String host, int port, String database, String user, String password,
+        String sslmode, Duration connectTimeout, String applicationName) {
+
+    public static final int DEFAULT_PORT = 5432;
+    /** libpq waits forever by default; a probe or a CLI call must not, and 5 s covers a busy server. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    public ConnectionSpec {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port " + port + " is outside 1-65535");
+        }
+    }
+
+    /** Defaults from the libpq environment: host 127.0.0.1, port 5432, user/database postgres. */
+    public static ConnectionSpec fromEnv(Map<String, String> env) {
+        String user = env.getOrDefault("PGUSER", "postgres");
+        Duration timeout = DEFAULT_CONNECT_TIMEOUT;
+        if (env.get("PGCONNECT_TIMEOUT") != null && !env.get("PGCONNECT_TIMEOUT").isBlank()) {
+            try {
+                timeout = Duration.ofSeconds(Math.max(1, Long.parseLong(env.get("PGCONNECT_TIMEOUT").trim())));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("PGCONNECT_TIMEOUT=" + env.get("PGCONNECT_TIMEOUT")
+                        + ": expected a whole number of seconds", e);
+            }
+        }
+        int port = DEFAULT_PORT;
+        if (env.get("PGPORT") != null && !env.get("PGPORT").isBlank()) {
+            port = parsePort(env.get("PGPORT").trim(), "PGPORT");
+        }
+        String host = env.getOrDefault("PGHOST", "127.0.0.1");
+        if (host.startsWith("/")) {
+            host = "127.0.0.1"; // JDBC has no Unix sockets; a socket directory means "this machine"
+        }
+        return new ConnectionSpec(host, port, env.getOrDefault("PGDATABASE", user), user,
+                env.get("PGPASSWORD"), env.getOrDefault("PGSSLMODE", "prefer"), timeout,
+                env.getOrDefault("PGAPPNAME", "pgwarden"));
+    }
+
+    /**
+     * Parses a {@code postgres://}, {@code postgresql://} or {@code jdbc:postgresql://} URL; parts it
+     * lacks come from {@code defaults}.
+     *
+     * @throws IllegalArgumentException naming what is wrong (never echoing the password)
+     */
+    public static ConnectionSpec parseUrl(String url, ConnectionSpec defaults) {
+        String u = url.trim();
+        if (u.startsWith("jdbc:")) {
+            u = u.substring(5);
+        }
+        if (!(u.startsWith("postgres://") || u.startsWith("postgresql://"))) {
+            throw new IllegalArgumentException("expected a URL such as postgresql://user@host:5432/dbname");
+        }
+        URI uri;
+        try {
+            uri = new URI(u);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a valid URL (" + Secrets.mask(e.getReason()) + ")", e);
+        }
+        String host = uri.getHost() == null ? defaults.host() : uri.getHost();
+        int port = uri.getPort() == -1 ? defaults.port() : uri.getPort();
+        String user = defaults.user();
+        String password = defaults.password();
+        if (uri.getRawUserInfo() != null) {
+            String[] ui = uri.getRawUserInfo().split(":", 2);
+            user = decode(ui[0]);
+            password = ui.length > 1 ? decode(ui[1]) : password;
+        }
+        String path = uri.getPath();
+        String database = path == null || path.length() <= 1 ? user : decode(path.substring(1));
+        if (path == null || path.length() <= 1) {
+            database = defaults.database();
+        }
+        String sslmode = defaults.sslmode();
+        Duration timeout = defaults.connectTimeout();
+        String app = defaults.applicationName();
+        if (uri.getRawQuery() != null) {
+            for (String kv : uri.getRawQuery().split("&")) {
+                String[] p = kv.split("=", 2);
+                String value = p.length > 1 ? decode(p[1]) : "";
+                switch (p[0]) {
+                    case "sslmode" -> sslmode = value;
+                    case "connect_timeout", "connectTimeout" -> timeout = Duration.ofSeconds(Long.parseLong(value));
+                    case "application_name", "ApplicationName" -> app = value;
+                    case "user" -> user = value;
+                    case "password" -> password = value;
+                    default -> { /* other libpq/JDBC options are not used by pgwarden */ }
+                }
+            }
+        }
+        return new ConnectionSpec(host, port, database, user, password, sslmode, timeout, app);
+    }
+
+    static int parsePort(String text, String name) {
+        try {
+            int p = Integer.parseInt(text);
+            if (p < 1 || p > 65535) {
+                throw new NumberFormatException();
+            }
+            return p;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + "=" + text + ": expected a port number from 1 to 65535", e);
+        }
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+
+    public ConnectionSpec withDatabase(String db) {
+        return new ConnectionSpec(host, port, db, user, password, sslmode, connectTimeout, applicationName);
+    }
+
+    public ConnectionSpec withHostPort(String h, int p) {
+        return new ConnectionSpec(h, p, database, user, password, sslmode, connectTimeout, applicationName);
+    }
+
+    public ConnectionSpec withUser(String u, String pw) {
+        return new ConnectionSpec(host, port, database, u, pw, sslmode, connectTimeout, applicationName);
+    }
+
+    public ConnectionSpec withConnectTimeout(Duration t) {
+        return new ConnectionSpec(host, port, database, user, password, sslmode, t, applicationName);
+    }
+
+    public ConnectionSpec withApplicationName(String app) {
+        return new ConnectionSpec(host, port, database, user, password, sslmode, connectTimeout, app);
+    }
+
+    /** The JDBC URL, without credentials. */
+    public String jdbcUrl() {
+        String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        return "jdbc:postgresql://" + h + ":" + port + "/" + java.net.URLEncoder.encode(database, StandardCharsets.UTF_8);
+    }
+
+    /** Driver properties: credentials, SSL mode, timeouts. */
+    public Properties jdbcProperties() {
+        Properties p = new Properties();
+        p.setProperty("user", user);
+        if (password != null) {
+            p.setProperty("password", password);
+        }
+        String mode = sslmode == null ? "prefer" : sslmode;
+        p.setProperty("sslmode", mode);
+        int seconds = (int) Math.max(1, connectTimeout.toSeconds());
+        p.setProperty("connectTimeout", Integer.toString(seconds));
+        p.setProperty("loginTimeout", Integer.toString(seconds));
+        p.setProperty("ApplicationName", applicationName == null ? "pgwarden" : applicationName);
+        return p;
+    }
+
+    /** {@code postgresql://user@host:port/db}: for humans and logs; never contains the password. */
+    public String display() {
+        String h = host.contains(":") ? "[" + host + "]" : host;
+        return "postgresql://" + user + "@" + h + ":" + port + "/" + database;
+    }
+
+    /** {@code host:port}. */
+    public String address() {
+        return host + ":" + port;
+    }
+
+    @Override
+    public String toString() {
+        return display();
+    }
+}

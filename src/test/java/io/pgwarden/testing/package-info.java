@@ -1,0 +1,2 @@
+/** Test fixtures: real servers started on loopback ports, fakes (clock, stores) for unit tests. */
+package io.pgwarden.testing;
