@@ -31,7 +31,18 @@ final class ConnectionRules {
     }
 
     static TunedSetting setting(Workload workload, long memoryMb, int connections) {
-        return new TunedSetting("max_connections", Integer.toString(connections), workload.id() + " base "
-                + workload.baseConnections() + " x " + percent(memoryMb) + "% for this memory size (at least " + MINIMUM + ")");
+        return new TunedSetting("max_connections", Integer.toString(connections), workload.id() + ": "
+                + workload.baseConnections() + " x " + percent(memoryMb) + "% as memory is " + tier(memoryMb)
+                + " (at least " + MINIMUM + ")");
+    }
+
+    private static String tier(long memoryMb) {
+        if (memoryMb < 2048) {
+            return "below 2GB";
+        }
+        if (memoryMb < 4096) {
+            return "below 4GB";
+        }
+        return memoryMb < 8192 ? "below 8GB" : "8GB or more";
     }
 }

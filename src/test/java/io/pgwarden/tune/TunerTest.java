@@ -46,7 +46,7 @@ class TunerTest {
                 entry("max_parallel_maintenance_workers", "1"),
                 entry("io_workers", "3"));
         assertThat(plan.reasons()).containsOnlyKeys(plan.settings().keySet());
-        assertThat(plan.reasons().get("max_connections")).isEqualTo("web base 200 x 50% for this memory size (at least 20)");
+        assertThat(plan.reasons().get("max_connections")).isEqualTo("web: 200 x 50% as memory is below 2GB (at least 20)");
         assertThat(plan.reasons().values()).allSatisfy(r -> assertThat(r).isNotBlank().doesNotContain("\n"));
     }
 
