@@ -33,11 +33,40 @@ class TuneIT {
     }
 
     @Test
-    void postgres15StartsWithATunedConfigAndReportsItsValues() throws SQLException {
+    void postgres15RunsATunedConfigAndReadsEveryOutputFormat() throws Exception {
+        assertServerAcceptsPlans(TestPostgres.DEBIAN_15, 15);
+    }
+
+    /**
+     * Starts a server of {@code major} with a representative plan (1GB, 2 CPUs, as {@code up} would write
+     * it) and checks it reports each value; then has the {@code postgres} binary read (without starting)
+     * the conf rendering of the largest plan through an include, and the flags rendering of the largest
+     * plan of every workload and storage.
+     */
+    static void assertServerAcceptsPlans(java.nio.file.Path binDir, int major) throws Exception {
         TuningPlan plan = Tuner.plan(Resources.given(1024, 2),
-                new Profile(Workload.WEB, StorageType.SSD, new PgVersion(15), LIBRARIES));
-        try (TestPostgres pg = TestPostgres.start(TestPostgres.DEBIAN_15, plan.settings())) {
+                new Profile(Workload.WEB, StorageType.SSD, new PgVersion(major), LIBRARIES));
+        try (TestPostgres pg = TestPostgres.start(binDir, plan.settings())) {
             assertThat(currentSettings(pg, plan)).containsExactlyEntriesOf(plan.settings());
+
+            TuningPlan largest = Tuner.plan(Resources.given(262144, 64),
+                    new Profile(Workload.DW, StorageType.HDD, new PgVersion(major), LIBRARIES));
+            java.nio.file.Files.writeString(pg.dataDir().resolve("pgwarden-tune.conf"),
+                    PlanFormat.CONF.renderer().render(largest));
+            java.nio.file.Files.writeString(pg.dataDir().resolve("postgresql.conf"), "\ninclude 'pgwarden-tune.conf'\n",
+                    java.nio.file.StandardOpenOption.APPEND);
+            assertThat(PostgresBinary.show(pg, List.of(), "shared_buffers")).isEqualTo("4194304");
+            assertThat(PostgresBinary.show(pg, List.of(), "default_statistics_target")).isEqualTo("500");
+
+            for (Workload workload : Workload.values()) {
+                for (StorageType storage : StorageType.values()) {
+                    TuningPlan p = Tuner.plan(Resources.given(262144, 64),
+                            new Profile(workload, storage, new PgVersion(major), LIBRARIES));
+                    List<String> flags = List.of(PlanFormat.FLAGS.renderer().render(p).trim().split("\\s+"));
+                    assertThat(PostgresBinary.show(pg, flags, "random_page_cost")).isEqualTo(storage.randomPageCost()
+                            .replace(".0", ""));
+                }
+            }
         }
     }
 
