@@ -51,10 +51,10 @@ class TuneCommandTest {
                 error: --memory=2XB: unknown unit 'XB'; use B, kB, MB, GB or TB
                 --cpus=0: expected a number of CPUs between 1 and 4096, e.g. 2 (1.5 is rounded up)
                 POSTGRES_STORAGE_TYPE=nvme: allowed values are ssd, hdd, san
-                --pg-version=12: PostgreSQL 12 is not supported; use 13 to 18
                 POSTGRES_SHARED_PRELOAD_LIBRARIES=pg_stat_statements;x: 'pg_stat_statements;x' is not a library name; \
                 expected a comma-separated list of names made of letters, digits, '_', '.' and '-', e.g. \
                 pg_stat_statements,auto_explain
+                --pg-version=12: PostgreSQL 12 is not supported; use 13 to 18
                 --format=yaml: allowed values are conf, flags, json, table
                 """);
     }
