@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every parameter of every plan in the matrix (memory 512MB..256GB x 1..64 CPUs x every workload and
@@ -90,6 +92,15 @@ class TuneIT {
                 assertThat(PostgresBinary.show(pg, flags, "random_page_cost"))
                         .isEqualTo(storage.randomPageCost().replace(".0", ""));
             }
+        }
+    }
+
+    /** PostgreSQL 16 and 17 (embedded binaries, downloaded from Maven Central on first use). */
+    @ParameterizedTest
+    @ValueSource(ints = {16, 17})
+    void everyPlanOfTheMatrixIsValidForPostgres(int major) throws Exception {
+        try (TestPostgres pg = startTuned(TestPostgres.embedded(major), major); Connection c = pg.connect()) {
+            assertMatrixValid(PgSettingsCatalog.load(c), major);
         }
     }
 
