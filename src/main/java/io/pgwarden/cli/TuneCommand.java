@@ -3,14 +3,20 @@ package io.pgwarden.cli;
 import io.pgwarden.config.ConfigSources;
 import io.pgwarden.config.Problems;
 import io.pgwarden.core.PgVersion;
+import io.pgwarden.pg.BinariesRequest;
+import io.pgwarden.pg.BinariesResolver;
+import io.pgwarden.pg.PgBinaries;
 import io.pgwarden.tune.PlanFormat;
 import io.pgwarden.tune.ResourceDetector;
 import io.pgwarden.tune.Resources;
 import io.pgwarden.tune.Tuner;
 import io.pgwarden.tune.TuningPlan;
 import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /** {@code pgwarden tune}: prints PostgreSQL settings computed from the memory and CPUs this server really has. */
@@ -30,15 +36,15 @@ import picocli.CommandLine.Option;
                 "  postgres -D \"$PGDATA\" $(pgwarden tune --format flags)",
                 ""})
 public final class TuneCommand extends AbstractCommand {
-    /** Until the binaries resolver is wired in, the newest supported major is what {@code up} would run. */
-    static final int DEFAULT_PG_VERSION = PgVersion.NEWEST_SUPPORTED;
+    private static final Logger log = LoggerFactory.getLogger(TuneCommand.class);
 
     @Mixin
     TuningOptions tuning;
 
     @Option(names = "--pg-version", paramLabel = "N",
-            description = "PostgreSQL major version (13-18) the settings must be valid for. Default: "
-                    + DEFAULT_PG_VERSION + ".")
+            description = "PostgreSQL major version (13-18) the settings must be valid for. Default: the major of the"
+                    + " PostgreSQL 'up' would run (PG_BINDIR, pg_config on PATH, newest /usr/lib/postgresql/N/bin),"
+                    + " else " + BinariesResolver.DEFAULT_MAJOR + " (the embedded binaries).")
     String pgVersion;
 
     @Option(names = "--format", paramLabel = "conf|flags|json|table",
@@ -55,10 +61,12 @@ public final class TuneCommand extends AbstractCommand {
         ConfigSources sources = sources(configFile);
         Problems problems = new Problems();
         TuningOptions.Inputs inputs = tuning.resolve(sources, problems);
-        PgVersion version = sources.resolve(problems, new PgVersion(DEFAULT_PG_VERSION), PgVersion::parse,
-                "--pg-version", pgVersion);
+        PgVersion version = sources.resolve(problems, null, PgVersion::parse, "--pg-version", pgVersion);
         PlanFormat f = sources.resolve(problems, PlanFormat.TABLE, PlanFormat::parse, "--format", format);
         problems.throwIfAny();
+        if (version == null) {
+            version = versionUpWouldRun();
+        }
 
         Resources resources = ResourceDetector.machine().detect(inputs.overrides());
         TuningPlan plan = Tuner.plan(resources, inputs.profile(version));
@@ -67,5 +75,17 @@ public final class TuneCommand extends AbstractCommand {
         out().print(f.renderer().render(plan));
         out().flush();
         return 0;
+    }
+
+    /** The major {@code up} would run: the installed server the binaries resolver finds, else the embedded default. */
+    private PgVersion versionUpWouldRun() {
+        Optional<PgBinaries> installed = BinariesResolver.defaults(env(), System.err).findInstalled(BinariesRequest.any());
+        if (installed.isPresent()) {
+            log.info("tuning for {}; choose another major with --pg-version", installed.get().describe());
+            return installed.get().version();
+        }
+        log.info("tuning for PostgreSQL {}, the embedded binaries 'up' would use; choose another major with --pg-version",
+                BinariesResolver.DEFAULT_MAJOR);
+        return new PgVersion(BinariesResolver.DEFAULT_MAJOR);
     }
 }
