@@ -56,6 +56,17 @@ public final class TuneCommand extends AbstractCommand {
             description = "YAML file with defaults (keys are flag names without dashes, e.g. 'memory: 2GB'). Env: PGWARDEN_CONFIG.")
     Path configFile;
 
+    private final ResourceDetector detector;
+
+    public TuneCommand() {
+        this(ResourceDetector.machine());
+    }
+
+    /** With another detector, e.g. one reading a fake /sys/fs/cgroup tree in tests. */
+    TuneCommand(ResourceDetector detector) {
+        this.detector = detector;
+    }
+
     @Override
     protected int execute() {
         ConfigSources sources = sources(configFile);
@@ -68,7 +79,7 @@ public final class TuneCommand extends AbstractCommand {
             version = versionUpWouldRun();
         }
 
-        Resources resources = ResourceDetector.machine().detect(inputs.overrides());
+        Resources resources = detector.detect(inputs.overrides());
         TuningPlan plan = Tuner.plan(resources, inputs.profile(version));
         plan.warnings().forEach(warning -> err().println("warning: " + warning));
         err().flush();

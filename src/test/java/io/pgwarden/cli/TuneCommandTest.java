@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import io.pgwarden.tune.ResourceDetector;
+import io.pgwarden.tune.SystemFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -139,5 +141,25 @@ class TuneCommandTest {
         assertThat(run(Map.of(), "--help")).isZero();
         assertThat(out.toString()).contains("Env: POSTGRES_MEMORY", "POSTGRES_WORKLOAD_TYPE", "POSTGRES_STORAGE_TYPE",
                 "POSTGRES_SHARED_PRELOAD_LIBRARIES", "Examples:", "Exit codes:");
+    }
+
+    @Test
+    void detectionWarningsGoToStderrAndIntoJson(@TempDir Path root) throws IOException {
+        Files.createDirectories(root.resolve("proc"));
+        Files.writeString(root.resolve("proc/meminfo"), "MemTotal:        4194304 kB\n");
+        CommandLine cli = new CommandLine(new TuneCommand(new ResourceDetector(new SystemFiles(root), 3)));
+        ((TuneCommand) cli.getCommand()).env(Map.of());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        assertThat(cli.execute("--format", "json", "--pg-version", "18")).isZero();
+        String warning = "Memory was taken from /proc/meminfo (4 GB); without a cgroup memory limit this may be the"
+                + " host's memory, not this container's. Set --memory or POSTGRES_MEMORY to what PostgreSQL may use.";
+        assertThat(err.toString()).isEqualTo("warning: " + warning + "\n");
+        JsonNode json = new ObjectMapper().readTree(out.toString());
+        assertThat(json.path("resources").path("memoryMb").asLong()).isEqualTo(4096);
+        assertThat(json.path("resources").path("memorySource").asText()).isEqualTo("/proc/meminfo MemTotal");
+        assertThat(json.path("resources").path("cpus").asInt()).isEqualTo(3);
+        assertThat(json.path("resources").path("cpuSource").asText()).isEqualTo("available processors");
+        assertThat(json.path("warnings").get(0).asText()).isEqualTo(warning);
     }
 }
