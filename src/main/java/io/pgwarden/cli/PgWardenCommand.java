@@ -11,6 +11,9 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = {"Runs PostgreSQL in production: tunes, supervises, migrates, checks health and routes clients.", ""},
         subcommands = {
+                UpCommand.class,
+                WaitCommand.class,
+                HealthcheckCommand.class,
                 TuneCommand.class,
         })
 public final class PgWardenCommand implements Runnable {
