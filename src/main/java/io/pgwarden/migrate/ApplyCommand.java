@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * Applies pending migrations. The common case, nothing to do, costs one connection and one query and never
  * takes the lock. Otherwise: validate, take the session lock, re-read the history (another runner may have
  * applied things meanwhile), parse every file to run (a file that mixes transactional and
- * non-transactional statements stops everything before anything runs), then run chain by chain; a failure
- * stops its chain only.
+ * non-transactional statements stops everything before anything runs), then run the versioned files of every
+ * chain, then the repeatable ones (so they may use objects of any chain). A failure stops its chain only.
  */
 public final class ApplyCommand {
     private static final Logger log = LoggerFactory.getLogger(ApplyCommand.class);
@@ -93,16 +93,27 @@ public final class ApplyCommand {
         }
         MigrationExecutor executor = new MigrationExecutor(session.connection(), session.history(), clock);
         List<ExecutionOutcome> outcomes = new ArrayList<>();
-        for (Map.Entry<ChainReport, List<Step>> e : plan.entrySet()) {
-            for (Step step : e.getValue()) {
-                ExecutionOutcome o = executor.run(step.script(), step.previousFailure());
-                outcomes.add(o);
-                if (!o.success()) {
-                    log.warn("chain {}: stopped after the failure of {}; other chains go on", e.getKey().displayName(),
-                            o.migration().script());
-                    break;
+        java.util.Set<ChainReport> stopped = new java.util.HashSet<>();
+        // Versioned files of every chain first, then repeatable ones, so a view may use tables of any chain.
+        for (boolean repeatablePhase : new boolean[] {false, true}) {
+            for (Map.Entry<ChainReport, List<Step>> e : plan.entrySet()) {
+                if (stopped.contains(e.getKey())) {
+                    continue;
                 }
-                log.debug("applied {} ({} ms)", o.migration().script(), o.millis());
+                for (Step step : e.getValue()) {
+                    if ((step.script().migration().type() == MigrationType.REPEATABLE) != repeatablePhase) {
+                        continue;
+                    }
+                    ExecutionOutcome o = executor.run(step.script(), step.previousFailure());
+                    outcomes.add(o);
+                    if (!o.success()) {
+                        log.warn("chain {}: stopped after the failure of {}; other chains go on",
+                                e.getKey().displayName(), o.migration().script());
+                        stopped.add(e.getKey());
+                        break;
+                    }
+                    log.debug("applied {} ({} ms)", o.migration().script(), o.millis());
+                }
             }
         }
         return new ApplyResult(outcomes, upToDate(reports), true);
@@ -115,7 +126,7 @@ public final class ApplyCommand {
     private static long upToDate(List<ChainReport> reports) {
         return reports.stream().flatMap(r -> r.migrations().stream())
                 .filter(i -> switch (i.state()) {
-                    case APPLIED, BASELINE, BELOW_BASELINE, FUTURE -> true;
+                    case APPLIED, BELOW_BASELINE, FUTURE -> true;
                     default -> false;
                 }).count();
     }

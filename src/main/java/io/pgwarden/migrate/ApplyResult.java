@@ -6,7 +6,7 @@ import java.util.List;
  * What {@code apply} did.
  *
  * @param outcomes   every file it ran, in order, successful or not
- * @param upToDate   migrations already applied before this run (applied, baseline, below baseline, future)
+ * @param upToDate   migrations already applied before this run (applied, below baseline, future)
  * @param waitedForLock false on the no-op path, which never takes the lock
  */
 public record ApplyResult(List<ExecutionOutcome> outcomes, long upToDate, boolean waitedForLock) {
