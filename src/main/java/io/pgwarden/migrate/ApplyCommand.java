@@ -42,22 +42,41 @@ public final class ApplyCommand {
      *         LOCK_TIMEOUT, FAILED (connection); a failing migration is reported in the result, not thrown
      */
     public ApplyResult execute() {
+        long t0 = clock.nanoTime();
         List<MigrationChain> chains = new MigrationResolver(settings.dir()).resolve();
+        long t1 = clock.nanoTime();
         try (MigrationSession session = MigrationSession.open(settings, true, clock)) {
+            long t2 = clock.nanoTime();
             List<ChainReport> reports = session.reports(chains);
+            long t3 = clock.nanoTime();
             validate(reports);
             if (reports.stream().allMatch(r -> r.toApply(retry).isEmpty())) {
+                log.info("up to date: {} files read in {} ms, connected in {} ms, history read in {} ms",
+                        count(chains), ms(t1 - t0), ms(t2 - t1), ms(t3 - t2));
                 return new ApplyResult(List.of(), upToDate(reports), false);
             }
             session.lockAndPrepare();
             try {
+                long t4 = clock.nanoTime();
                 reports = session.reports(chains);
                 validate(reports);
-                return run(session, reports);
+                ApplyResult r = run(session, reports);
+                log.info("{} files read in {} ms, connected in {} ms, history read in {} ms, lock taken in {} ms,"
+                        + " {} files run in {} ms", count(chains), ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t4 - t3),
+                        r.outcomes().size(), ms(clock.nanoTime() - t4));
+                return r;
             } finally {
                 session.unlock();
             }
         }
+    }
+
+    private static long ms(long nanos) {
+        return nanos / 1_000_000;
+    }
+
+    private static int count(List<MigrationChain> chains) {
+        return chains.stream().mapToInt(c -> c.versioned().size() + c.repeatable().size()).sum();
     }
 
     private void validate(List<ChainReport> reports) {
