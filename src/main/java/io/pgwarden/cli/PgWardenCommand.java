@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
                 WaitCommand.class,
                 HealthcheckCommand.class,
                 TuneCommand.class,
+            MigrateCommand.class,
         })
 public final class PgWardenCommand implements Runnable {
     private final Map<String, String> env;
