@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {"Runs PostgreSQL in production: tunes, supervises, migrates, checks health and routes clients.", ""},
-        subcommands = {
+        subcommands = {EndpointsCommand.class,
         })
 public final class PgWardenCommand implements Runnable {
     private final Map<String, String> env;

@@ -141,11 +141,13 @@ public final class KubernetesEndpointPublisher implements EndpointPublisher {
     public void recordSplitBrain(List<NodeAddress> primaries, String reason, Instant now) {
         String value = primaries.stream().sorted().map(NodeAddress::toString).collect(Collectors.joining(","));
         boolean newCondition = false;
+        boolean rwMissing = false;
         String what = "Endpoints " + namespace + "/" + rwService;
         try {
             for (String service : List.of(rwService, roService)) {
                 what = "Endpoints " + namespace + "/" + service;
                 Endpoints have = client.endpoints().inNamespace(namespace).withName(service).get();
+                rwMissing |= have == null && service.equals(rwService);
                 if (have == null || value.equals(annotation(have.getMetadata(), SPLIT_BRAIN))) {
                     continue; // nothing to annotate without changing routing, or already recorded
                 }
@@ -157,7 +159,8 @@ public final class KubernetesEndpointPublisher implements EndpointPublisher {
                 newCondition |= service.equals(rwService);
             }
             what = "Event on Service " + namespace + "/" + rwService;
-            if (newCondition || !value.equals(lastEventFor)) {
+            // the annotation remembers across runs (a CronJob); without Endpoints only this process can remember
+            if (newCondition || (rwMissing && !value.equals(lastEventFor))) {
                 createEvent(value, reason, now);
                 lastEventFor = value;
             }
