@@ -12,5 +12,5 @@ import java.util.List;
  * @param probe connection template for the probes (user, password, database, sslmode, timeout)
  */
 record EndpointsConfig(List<NodeAddress> nodes, ConnectionSpec probe, LagLimit maxLag, String namespace,
-        String rwService, String roService, Path file, Path pgbouncerIni, ConnectionSpec pgbouncerAdmin) {
+        String rwService, String roService, Path file, Path pgbouncerIni, ConnectionSpec pgbouncerAdmin, String psql) {
 }

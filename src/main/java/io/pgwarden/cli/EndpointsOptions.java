@@ -58,6 +58,9 @@ public final class EndpointsOptions {
             description = "PgBouncer admin console for RELOAD, e.g. postgresql://pgbouncer@127.0.0.1:6432/pgbouncer. Env: PGBOUNCER_ADMIN_URL. Default: postgresql://pgbouncer@127.0.0.1:6432/pgbouncer.")
     String pgbouncerAdminUrl;
 
+    @Option(names = "--psql", paramLabel = "PATH", description = "psql used to talk to the PgBouncer admin console. Env: PSQL. Default: psql from PATH.")
+    String psql;
+
     @Option(names = "--config", paramLabel = "FILE", description = "YAML file with any of these settings by long flag name (nodes: ..., max-lag: ...). Env: PGWARDEN_CONFIG.")
     Path config;
 
@@ -101,7 +104,8 @@ public final class EndpointsOptions {
                     + "--file (ENDPOINTS_FILE) or --pgbouncer-ini (PGBOUNCER_INI)");
         }
         problems.throwIfAny();
-        return new EndpointsConfig(nodeList, probe, lag, ns, rw, ro, jsonFile, ini, admin);
+        String psqlPath = src.find("--psql", psql, "PSQL").map(s -> s.value().trim()).orElse("psql");
+        return new EndpointsConfig(nodeList, probe, lag, ns, rw, ro, jsonFile, ini, admin, psqlPath);
     }
 
     static Duration timeout(String v) {

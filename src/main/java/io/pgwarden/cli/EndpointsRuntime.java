@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.pgwarden.core.Clock;
+import io.pgwarden.pg.SystemProcessRunner;
 import io.pgwarden.topology.ClusterProbe;
 import io.pgwarden.topology.EndpointPublisher;
 import io.pgwarden.topology.FileEndpointPublisher;
@@ -38,7 +39,8 @@ final class EndpointsRuntime implements AutoCloseable {
             publishers.add(new FileEndpointPublisher(config.file()));
         }
         if (config.pgbouncerIni() != null) {
-            publishers.add(new PgBouncerEndpointPublisher(config.pgbouncerIni(), config.pgbouncerAdmin()));
+            publishers.add(new PgBouncerEndpointPublisher(config.pgbouncerIni(), config.pgbouncerAdmin(),
+                    new SystemProcessRunner(), config.psql()));
         }
         this.command = new ReconcileCommand(probe::snapshot, new TopologyDecider(config.maxLag()), publishers, Clock.SYSTEM);
     }
