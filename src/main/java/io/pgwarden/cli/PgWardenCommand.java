@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
                 HealthcheckCommand.class,
                 TuneCommand.class,
             MigrateCommand.class,
+        subcommands = {EndpointsCommand.class,
         })
 public final class PgWardenCommand implements Runnable {
     private final Map<String, String> env;
