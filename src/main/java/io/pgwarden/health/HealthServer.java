@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HealthServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HealthServer.class);
+    /** The health port when neither --health-port nor HEALTH_PORT is given (Patroni's REST API port too). */
+    public static final int DEFAULT_PORT = 8008;
     /** Probes are short and CPU-bound once the status is cached; two threads match the small nodes we target. */
     static final int THREADS = 2;
     /** Pending connections the kernel queues while both threads are busy; bursts from load balancers fit. */
