@@ -8,6 +8,8 @@ public enum PostgresState {
     NOT_PROBED,
     /** The server answers but refuses connections for now (SQLSTATE 57P03: starting up or shutting down). */
     STARTING,
+    /** The server accepts connections but the target database does not exist (SQLSTATE 3D000). */
+    DATABASE_MISSING,
     /** The server accepts connections and answered the probe's queries. */
     RUNNING,
     /** The server could not be reached or did not answer the probe in time. */

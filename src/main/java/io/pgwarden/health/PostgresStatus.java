@@ -42,6 +42,11 @@ public record PostgresStatus(PostgresState state, PostgresRole role, Integer ser
         return state == PostgresState.RUNNING;
     }
 
+    /** The server answers connections: RUNNING, or up without the target database. */
+    public boolean reachable() {
+        return state == PostgresState.RUNNING || state == PostgresState.DATABASE_MISSING;
+    }
+
     /** The same observation with another state and error (used when the agent knows better, e.g. STOPPED). */
     public PostgresStatus withState(PostgresState newState, String newError) {
         return new PostgresStatus(newState, role, serverVersionNum, writable, timeline, currentLsn, receiveLsn,

@@ -28,6 +28,7 @@ public final class PostgresStatusProbe implements AutoCloseable {
     /** The probe connects often; a server that takes longer than this to accept is not ready anyway. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
     private static final String CANNOT_CONNECT_NOW = "57P03";
+    private static final String INVALID_CATALOG_NAME = "3D000";
 
     private final ConnectionSpec spec;
     private final Clock clock;
@@ -52,8 +53,11 @@ public final class PostgresStatusProbe implements AutoCloseable {
             return read(connection);
         } catch (SQLException e) {
             closeConnection();
-            PostgresState state = CANNOT_CONNECT_NOW.equals(e.getSQLState()) ? PostgresState.STARTING
-                    : PostgresState.UNREACHABLE;
+            PostgresState state = switch (String.valueOf(e.getSQLState())) {
+                case CANNOT_CONNECT_NOW -> PostgresState.STARTING;
+                case INVALID_CATALOG_NAME -> PostgresState.DATABASE_MISSING;
+                default -> PostgresState.UNREACHABLE;
+            };
             String error = Secrets.mask(spec.address() + ": " + PgConnections.describe(e));
             log.debug("probe of {} failed: {}", spec.address(), error);
             return PostgresStatus.down(state, error, clock.now());
