@@ -1,6 +1,8 @@
 package io.pgwarden.testing;
 
+import io.pgwarden.core.PgVersion;
 import io.pgwarden.pg.ConnectionSpec;
+import io.pgwarden.pg.EmbeddedBinaries;
 import io.pgwarden.pg.PgConnections;
 import io.pgwarden.pg.Privileges;
 import io.pgwarden.pg.ProcessResult;
@@ -56,6 +58,20 @@ public final class TestPostgres implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(new Thread(s::close));
         }
         return shared;
+    }
+
+    /**
+     * The bin directory of the embedded (Maven Central) PostgreSQL {@code major}, unpacked into pgwarden's
+     * cache on first use by the production {@link EmbeddedBinaries}; server programs only (no psql,
+     * pg_basebackup). Pass it to {@link #start(Path, Map)}.
+     */
+    public static Path embedded(int major) {
+        return EmbeddedBinaries.defaults(System.getenv(), System.err).install(new PgVersion(major)).binDir();
+    }
+
+    /** Initialises and starts a new server of the embedded {@code major} with extra settings. */
+    public static TestPostgres startEmbedded(int major, Map<String, String> settings) {
+        return start(embedded(major), settings);
     }
 
     /** Initialises and starts a new server from {@code binDir} with extra {@code -c} settings. */

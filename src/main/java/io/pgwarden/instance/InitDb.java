@@ -1,0 +1,98 @@
+package io.pgwarden.instance;
+
+import io.pgwarden.core.ErrorCode;
+import io.pgwarden.core.PgWardenException;
+import io.pgwarden.pg.PgBinaries;
+import io.pgwarden.pg.ProcessResult;
+import io.pgwarden.pg.ProcessRunner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Initialises a new data directory: data checksums, locale C.UTF-8, UTF8, scram-sha-256 for local and
+ * host connections, and a freshly generated superuser password. The password goes to initdb through a
+ * private temporary {@code --pwfile} and is then kept in {@link InstanceConfig#passwordFile()}.
+ * Run only after {@link Preflight} has accepted the configuration.
+ */
+public final class InitDb {
+    private static final Logger log = LoggerFactory.getLogger(InitDb.class);
+    /** initdb takes a few seconds (it syncs every file); a loaded CI machine can take a minute. */
+    private static final Duration INITDB_TIMEOUT = Duration.ofMinutes(5);
+
+    private final ProcessRunner runner;
+    private final ServerFiles files;
+    private final PgBinaries binaries;
+
+    public InitDb(ProcessRunner runner, ServerFiles files, PgBinaries binaries) {
+        this.runner = runner;
+        this.files = files;
+        this.binaries = binaries;
+    }
+
+    /** What initdb did. */
+    public record Result(Path dataDir, Path passwordFile, String superuser) {
+    }
+
+    public Result execute(InstanceConfig config) {
+        Path dataDir = config.dataDir();
+        String password = PasswordFile.generate();
+        Path secretDir = null;
+        boolean created = !Files.exists(dataDir);
+        boolean done = false;
+        try {
+            files.createPrivateDirectory(dataDir);
+            secretDir = Files.createTempDirectory("pgwarden-init-", PosixFilePermissions.asFileAttribute(ServerFiles.OWNER_ONLY_DIR));
+            files.chown(secretDir);
+            Path pwfile = secretDir.resolve("pwfile");
+            PasswordFile.write(files, pwfile, password);
+            List<String> command = new ArrayList<>(List.of(binaries.program("initdb").toString(),
+                    "--pgdata=" + dataDir, "--username=" + config.superuser(), "--pwfile=" + pwfile,
+                    "--auth-local=scram-sha-256", "--auth-host=scram-sha-256", "--encoding=UTF8",
+                    "--locale=C.UTF-8", "--data-checksums"));
+            log.info("initialising {} with PostgreSQL {} (checksums, C.UTF-8, UTF8, scram-sha-256)", dataDir,
+                    binaries.fullVersion());
+            ProcessResult r = runner.run(files.privileges().asServerUser(command), dataDir, Map.of("LC_ALL", "C.UTF-8"),
+                    INITDB_TIMEOUT);
+            if (!r.ok()) {
+                throw new PgWardenException(ErrorCode.POSTGRES_FAILED, "initdb of " + dataDir + " failed (exit "
+                        + r.exitCode() + "):" + System.lineSeparator() + r.tail(10) + System.lineSeparator()
+                        + "Nothing was kept; fix the cause above and run again.");
+            }
+            Files.createDirectories(config.passwordFile().getParent());
+            PasswordFile.write(files, config.passwordFile(), password);
+            log.info("superuser '{}' password written to {} (mode 0600)", config.superuser(), config.passwordFile());
+            done = true;
+            return new Result(dataDir, config.passwordFile(), config.superuser());
+        } catch (IOException e) {
+            throw new PgWardenException(ErrorCode.ENVIRONMENT, "Cannot initialise " + dataDir + ": " + e
+                    + ". Check permissions and free space.", e);
+        } finally {
+            deleteQuietly(secretDir);
+            if (!done && created) {
+                deleteQuietly(dataDir); // initdb cleans what it wrote; the directory itself was ours
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                Files.deleteIfExists(p);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            log.warn("could not remove temporary directory {}", dir);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package io.pgwarden.instance;
+
+import io.pgwarden.core.Clock;
+import io.pgwarden.core.ErrorCode;
+import io.pgwarden.core.PgWardenException;
+import java.time.Duration;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one PostgreSQL running: starts it, waits for it to exit, and restarts it after a crash with
+ * the backoff of a {@link RestartPolicy}, until {@link #requestStop()} is called (a clean stop, smart
+ * then fast then immediate) or it crashes too often (POSTGRES_FAILED, exit code 9). A server that
+ * exits with code 0 was shut down by someone else (pg_ctl stop, a signal to the postmaster): that is
+ * not a crash, and supervision ends.
+ */
+public final class Supervisor {
+    private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
+
+    /** How supervision ended. */
+    public enum Outcome {
+        /** {@link #requestStop()} stopped the server. */
+        STOPPED,
+        /** The server shut down cleanly on its own (exit 0), e.g. after pg_ctl stop. */
+        EXITED
+    }
+
+    /** Something that happened, for the caller to print: started (first time), restarted, crashed. */
+    public record Event(Kind kind, long pid, String reason) {
+        public enum Kind { STARTED, CRASHED, RESTARTED }
+    }
+
+    private final ServerLauncher launcher;
+    private final CrashHistory history;
+    private final Clock clock;
+    private final Duration stopTimeout;
+    private final Consumer<Event> events;
+    private final Object lock = new Object();
+    private ServerProcess current;
+    private boolean stopping;
+    private Thread loopThread;
+    private boolean backingOff;
+
+    public Supervisor(ServerLauncher launcher, RestartPolicy policy, Clock clock, Duration stopTimeout,
+            Consumer<Event> events) {
+        this.launcher = launcher;
+        this.history = new CrashHistory(policy);
+        this.clock = clock;
+        this.stopTimeout = stopTimeout;
+        this.events = events;
+    }
+
+    /**
+     * Starts the server and supervises it until stopped. A failure of the first start is thrown at
+     * once (nothing to restart); later start failures count as crashes.
+     *
+     * @throws PgWardenException POSTGRES_FAILED when the server crashed {@code maxCrashes} times within the window
+     */
+    public Outcome run() throws InterruptedException {
+        synchronized (lock) {
+            loopThread = Thread.currentThread();
+            if (stopping) {
+                return Outcome.STOPPED;
+            }
+        }
+        ServerProcess server = launcher.start();
+        if (adopt(server)) {
+            return Outcome.STOPPED;
+        }
+        events.accept(new Event(Event.Kind.STARTED, server.pid(), "accepting connections"));
+        while (true) {
+            String why;
+            if (server != null) {
+                int code = server.waitForExit();
+                synchronized (lock) {
+                    if (stopping) {
+                        return Outcome.STOPPED;
+                    }
+                }
+                if (code == 0) {
+                    log.info("PostgreSQL (pid {}) shut down cleanly by someone else; supervision ends", server.pid());
+                    return Outcome.EXITED;
+                }
+                why = "PostgreSQL (pid " + server.pid() + ") exited with code " + code
+                        + (code > 128 ? " (signal " + (code - 128) + ")" : "");
+            } else {
+                why = "PostgreSQL failed to start again";
+            }
+            RestartDecision decision = history.onCrash(clock.now());
+            log.warn("{}; {}", why, decision.reason());
+            events.accept(new Event(Event.Kind.CRASHED, server == null ? 0 : server.pid(), why + "; " + decision.reason()));
+            if (decision.giveUp()) {
+                throw new PgWardenException(ErrorCode.POSTGRES_FAILED, why + ": " + decision.reason()
+                        + ". Read the server log for the cause.");
+            }
+            if (!backOff(decision.backoff())) {
+                return Outcome.STOPPED;
+            }
+            try {
+                server = launcher.start();
+            } catch (PgWardenException e) {
+                log.warn("restart failed: {}", e.getMessage());
+                server = null;
+                continue;
+            }
+            if (adopt(server)) {
+                return Outcome.STOPPED;
+            }
+            events.accept(new Event(Event.Kind.RESTARTED, server.pid(), "restarted after: " + why));
+        }
+    }
+
+    /** Waits out the backoff; false when a stop was requested meanwhile. */
+    private boolean backOff(Duration backoff) {
+        synchronized (lock) {
+            if (stopping) {
+                return false;
+            }
+            backingOff = true;
+        }
+        try {
+            clock.sleep(backoff);
+        } catch (InterruptedException e) {
+            // requestStop() interrupts the backoff; anything else is treated the same way
+        } finally {
+            synchronized (lock) {
+                backingOff = false;
+                Thread.interrupted();
+            }
+        }
+        synchronized (lock) {
+            return !stopping;
+        }
+    }
+
+    /** Makes {@code server} current; if a stop was requested during its start, stops it and returns true. */
+    private boolean adopt(ServerProcess server) {
+        synchronized (lock) {
+            current = server;
+            if (!stopping) {
+                return false;
+            }
+        }
+        server.stop(stopTimeout);
+        return true;
+    }
+
+    /**
+     * Stops the server cleanly and ends {@link #run()} with {@link Outcome#STOPPED}. Blocks until the
+     * server has stopped. Safe to call from a signal handler thread, any number of times.
+     */
+    public ShutdownMode requestStop() {
+        ServerProcess server;
+        synchronized (lock) {
+            stopping = true;
+            server = current;
+            if (backingOff && loopThread != null) {
+                loopThread.interrupt();
+            }
+        }
+        return server == null ? null : server.stop(stopTimeout);
+    }
+
+    /** The server currently running, or null. */
+    public ServerProcess current() {
+        synchronized (lock) {
+            return current;
+        }
+    }
+}
