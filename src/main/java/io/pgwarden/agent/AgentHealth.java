@@ -3,7 +3,6 @@ package io.pgwarden.agent;
 import io.pgwarden.core.Clock;
 import io.pgwarden.health.AgentMetrics;
 import io.pgwarden.health.AgentStatusSource;
-import io.pgwarden.health.CachedPostgresStatus;
 import io.pgwarden.health.HealthServer;
 import io.pgwarden.health.LoopRegistry;
 import io.pgwarden.health.MigrationStatusBoard;
@@ -14,40 +13,49 @@ import java.net.InetSocketAddress;
 
 /**
  * The health side of an agent, started before anything touches PostgreSQL: metrics registry, loop
- * heartbeats, the migration board, a cached status probe of the server, and the HTTP server.
+ * heartbeats, the migration board, the agent's view of its server, and the HTTP server.
  */
 public final class AgentHealth implements AutoCloseable {
+    private final Clock clock;
     private final AgentMetrics metrics;
     private final LoopRegistry loops;
     private final MigrationStatusBoard migrations;
-    private final PostgresStatusProbe probe;
-    private final CachedPostgresStatus postgres;
+    private final AgentPostgresStatus postgres;
     private final HealthServer server;
 
-    private AgentHealth(AgentMetrics metrics, LoopRegistry loops, MigrationStatusBoard migrations,
-            PostgresStatusProbe probe, CachedPostgresStatus postgres, HealthServer server) {
+    private AgentHealth(Clock clock, AgentMetrics metrics, LoopRegistry loops, MigrationStatusBoard migrations,
+            AgentPostgresStatus postgres, HealthServer server) {
+        this.clock = clock;
         this.metrics = metrics;
         this.loops = loops;
         this.migrations = migrations;
-        this.probe = probe;
         this.postgres = postgres;
         this.server = server;
     }
 
     /**
-     * Starts the HTTP server on {@code address}; the probe connects to {@code server} lazily, on the
-     * first request that needs PostgreSQL.
+     * Starts the HTTP server on {@code address}. Until {@link #attach} PostgreSQL is reported as
+     * starting, with the phase given to {@link #phase}.
      *
      * @throws io.pgwarden.core.PgWardenException ENVIRONMENT when the port cannot be bound
      */
-    public static AgentHealth start(InetSocketAddress address, ConnectionSpec server, Clock clock) {
+    public static AgentHealth start(InetSocketAddress address, Clock clock) {
         AgentMetrics metrics = new AgentMetrics();
         LoopRegistry loops = new LoopRegistry(clock, metrics.registry());
         MigrationStatusBoard board = new MigrationStatusBoard();
-        PostgresStatusProbe probe = new PostgresStatusProbe(server, clock);
-        CachedPostgresStatus cached = new CachedPostgresStatus(probe::probe, clock, CachedPostgresStatus.DEFAULT_TTL);
-        HealthServer http = HealthServer.start(address, new AgentStatusSource(cached, board, loops, clock), metrics);
-        return new AgentHealth(metrics, loops, board, probe, cached, http);
+        AgentPostgresStatus postgres = new AgentPostgresStatus(clock);
+        HealthServer http = HealthServer.start(address, new AgentStatusSource(postgres, board, loops, clock), metrics);
+        return new AgentHealth(clock, metrics, loops, board, postgres, http);
+    }
+
+    /** Says what the agent is doing before it can connect (shown as the STARTING state's reason). */
+    public void phase(String what) {
+        postgres.phase(what);
+    }
+
+    /** Observes {@code server} from now on; the probe connects on the first request that needs it. */
+    public void attach(ConnectionSpec server) {
+        postgres.attach(new PostgresStatusProbe(server, clock));
     }
 
     public LoopRegistry loops() {
@@ -58,7 +66,7 @@ public final class AgentHealth implements AutoCloseable {
         return migrations;
     }
 
-    /** The cached view of PostgreSQL that probes and agent loops share. */
+    /** The agent's view of PostgreSQL, shared by probes and agent loops. */
     public PostgresStatusSupplier postgres() {
         return postgres;
     }
@@ -68,10 +76,9 @@ public final class AgentHealth implements AutoCloseable {
         postgres.invalidate();
     }
 
-    /** Closes the probe's session, so a smart shutdown does not wait for it. Health keeps answering. */
-    public void releasePostgres() {
-        probe.close();
-        postgres.invalidate();
+    /** The agent is stopping its server: close the probe's session (smart shutdown waits for sessions), report STOPPED. */
+    public void markStopped() {
+        postgres.markStopped();
     }
 
     public int port() {
@@ -85,6 +92,6 @@ public final class AgentHealth implements AutoCloseable {
     @Override
     public void close() {
         server.close();
-        probe.close();
+        postgres.close();
     }
 }

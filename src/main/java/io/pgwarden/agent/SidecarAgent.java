@@ -40,7 +40,8 @@ public final class SidecarAgent {
      */
     public int run(TerminationSignal stop) throws InterruptedException {
         String target = settings.target().display();
-        try (AgentHealth health = AgentHealth.start(settings.health(), settings.target(), clock)) {
+        try (AgentHealth health = AgentHealth.start(settings.health(), clock)) {
+            health.attach(settings.target());
             log.info("sidecar for {}: health on port {}", target, health.port());
             LoopHeartbeat monitorBeat = health.loops().register("monitor", MONITOR_MAX_SILENCE);
             PostgresStatus first = new ServerWaiter(health.postgres(), clock)

@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
         description = {"Runs PostgreSQL in production: tunes, supervises, migrates, checks health and routes clients.", ""},
         subcommands = {
                 TuneCommand.class,
+                RunCommand.class,
                 SidecarCommand.class,
         })
 public final class PgWardenCommand implements Runnable {
