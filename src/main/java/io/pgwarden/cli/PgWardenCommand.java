@@ -15,8 +15,10 @@ import picocli.CommandLine.Spec;
                 WaitCommand.class,
                 HealthcheckCommand.class,
                 TuneCommand.class,
-            MigrateCommand.class,
+                MigrateCommand.class,
         subcommands = {EndpointsCommand.class,
+                RunCommand.class,
+                SidecarCommand.class,
         })
 public final class PgWardenCommand implements Runnable {
     private final Map<String, String> env;
