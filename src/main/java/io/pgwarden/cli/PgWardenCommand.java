@@ -12,13 +12,13 @@ import picocli.CommandLine.Spec;
         description = {"Runs PostgreSQL in production: tunes, supervises, migrates, checks health and routes clients.", ""},
         subcommands = {
                 UpCommand.class,
-                WaitCommand.class,
-                HealthcheckCommand.class,
-                TuneCommand.class,
-                MigrateCommand.class,
-        subcommands = {EndpointsCommand.class,
                 RunCommand.class,
                 SidecarCommand.class,
+                TuneCommand.class,
+                MigrateCommand.class,
+                EndpointsCommand.class,
+                WaitCommand.class,
+                HealthcheckCommand.class,
         })
 public final class PgWardenCommand implements Runnable {
     private final Map<String, String> env;
