@@ -86,7 +86,7 @@ public final class ReplicaCloner {
     }
 
     /** Only a missing or empty directory may receive a clone. */
-    static void checkTarget(Path target) {
+    public static void checkTarget(Path target) {
         DataDirectory dir = new DataDirectory(target);
         switch (dir.state()) {
             case MISSING, EMPTY -> { }
