@@ -11,6 +11,7 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = {"Runs PostgreSQL in production: tunes, supervises, migrates, checks health and routes clients.", ""},
         subcommands = {
+                TuneCommand.class,
                 UpCommand.class,
                 WaitCommand.class,
                 HealthcheckCommand.class,
