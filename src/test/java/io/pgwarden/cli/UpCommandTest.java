@@ -60,6 +60,16 @@ class UpCommandTest {
     }
 
     @Test
+    void anAddressThisMachineDoesNotHaveIsInvalidInput() {
+        Path data = tmp.resolve("data");
+        CliRun r = CliRun.of(Map.of(), "up", "--data-dir", data.toString(), "--listen", "192.0.2.1", "--memory", "1GB");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("error: --listen=192.0.2.1: this machine has no such address, so PostgreSQL could"
+                + " not listen on it; use one of its own addresses, 127.0.0.1, or * for all.\n");
+        assertThat(data).doesNotExist();
+    }
+
+    @Test
     void aNonEmptyDirectoryThatIsNotADataDirectoryIsLeftAlone() throws Exception {
         Files.writeString(tmp.resolve("notes.txt"), "mine");
         CliRun r = CliRun.of(Map.of(), "up", "--data-dir", tmp.toString(), "--port", "1");
