@@ -109,6 +109,10 @@ public final class UpCommand extends AbstractCommand {
             description = "YAML file with any of the options above (keys without dashes, e.g. 'port: 5433'). Env: PGWARDEN_CONFIG.")
     Path configFile;
 
+    @picocli.CommandLine.Mixin
+    UpTuningOptions tuningOptions;
+
+    /** Set by {@link #parse}; replaceable so tests can run without tuning. */
     UpTuning tuning = UpTuning.NONE;
 
     /** The validated request; everything needed before touching disk. */
@@ -194,7 +198,9 @@ public final class UpCommand extends AbstractCommand {
                 "--max-restarts", maxRestarts, "PGWARDEN_MAX_RESTARTS");
         Duration window = sources.resolve(problems, RestartPolicy.DEFAULT.window(), InputParsers::positiveDuration,
                 "--restart-window", restartWindow, "PGWARDEN_RESTART_WINDOW");
+        UpTuning tuned = tuningOptions == null ? UpTuning.NONE : tuningOptions.resolve(sources, problems, err());
         problems.throwIfAny();
+        tuning = tuned;
 
         Path absData = data.toAbsolutePath().normalize();
         Path log = logSetting.map(s -> s.value().trim().equals("-") ? null : Path.of(s.value().trim()))
