@@ -61,6 +61,24 @@ public final class JdbcSchemaHistory implements SchemaHistory {
     }
 
     @Override
+    public java.util.Optional<String> latestSuccessDigest() throws SQLException {
+        String sql = "SELECT string_agg(group_name || '|' || script || '|' || checksum, E'\\n'"
+                + " ORDER BY group_name COLLATE \"C\", script COLLATE \"C\"), bool_and(success)"
+                + " FROM (SELECT DISTINCT ON (group_name, script) group_name, script, checksum, success FROM " + qualified
+                + " WHERE type <> 'BASELINE' ORDER BY group_name, script, installed_rank DESC) latest";
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            String digest = rs.getString(1);
+            return digest != null && rs.getBoolean(2) ? java.util.Optional.of(digest) : java.util.Optional.empty();
+        } catch (SQLException e) {
+            if (UNDEFINED_TABLE.equals(e.getSQLState()) || UNDEFINED_SCHEMA.equals(e.getSQLState())) {
+                return java.util.Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
     public void createIfMissing() throws SQLException {
         try (Statement s = connection.createStatement()) {
             if (!"public".equals(schema)) {

@@ -12,6 +12,13 @@ public interface SchemaHistory {
     /** Every row, in installation order; empty when the table does not exist yet. */
     List<AppliedMigration> readAll() throws java.sql.SQLException;
 
+    /**
+     * The fast path of a run with nothing to do, in one query returning one row: the latest non-baseline row of
+     * every script as {@code group|script|checksum} lines, sorted by group then script in byte order, joined by
+     * {@code \n}. Empty when the table does not exist, has no rows, or any latest row is a failure.
+     */
+    java.util.Optional<String> latestSuccessDigest() throws java.sql.SQLException;
+
     /** Creates the table (and its schema) when missing. Idempotent. */
     void createIfMissing() throws java.sql.SQLException;
 
