@@ -123,6 +123,27 @@ public final class JdbcSchemaHistory implements SchemaHistory {
     }
 
     @Override
+    public String recordStatement(AppliedMigration row) {
+        return "INSERT INTO " + qualified + " (group_name, version, description, type, script, checksum,"
+                + " execution_time_ms, success, error) VALUES (" + literal(row.group()) + ", " + literal(row.version())
+                + ", " + literal(row.description()) + ", " + literal(row.type().name()) + ", " + literal(row.script())
+                + ", " + (row.checksum() == null ? "NULL" : row.checksum().toString())
+                + ", (extract(epoch FROM clock_timestamp() - now()) * 1000)::int, " + row.success() + ", "
+                + literal(row.error()) + ")";
+    }
+
+    /** A string literal that reads the same whatever standard_conforming_strings is: E'' with escapes. */
+    static String literal(String value) {
+        if (value == null) {
+            return "NULL";
+        }
+        if (value.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("a history value cannot contain a NUL character");
+        }
+        return "E'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
+    }
+
+    @Override
     public void delete(long installedRank) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + qualified + " WHERE installed_rank = ?")) {
             ps.setLong(1, installedRank);

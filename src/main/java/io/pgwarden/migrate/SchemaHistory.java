@@ -25,6 +25,13 @@ public interface SchemaHistory {
     /** Appends a row; installed_rank, installed_by and installed_on are filled in by the database. */
     void add(AppliedMigration row) throws java.sql.SQLException;
 
+    /**
+     * An INSERT statement (literals inline) that records {@code row} when run in the caller's transaction, so
+     * the executor can send it in the same round trip as the migration's statements. Its execution time is
+     * taken by the server as the time since the transaction started; {@code row.executionTimeMs()} is ignored.
+     */
+    String recordStatement(AppliedMigration row);
+
     /** Removes the row with this rank (a failed record, on repair or retry). */
     void delete(long installedRank) throws java.sql.SQLException;
 
