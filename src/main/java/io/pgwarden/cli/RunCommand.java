@@ -102,25 +102,8 @@ public final class RunCommand extends AbstractCommand {
             description = "Window for --max-restarts. Env: PGWARDEN_RESTART_WINDOW. Default: 60s.")
     String restartWindow;
 
-    @Option(names = "--memory", paramLabel = "SIZE",
-            description = "Memory to tune for, e.g. 2GB. Env: POSTGRES_MEMORY (whole megabytes). Default: detected"
-                    + " (cgroup limit, else /proc/meminfo).")
-    String memory;
-
-    @Option(names = "--cpus", paramLabel = "N", description = "CPUs to tune for. Default: detected (cgroup quota, else cores).")
-    String cpus;
-
-    @Option(names = "--workload", paramLabel = "web|oltp|dw|mixed",
-            description = "Workload profile for tuning. Env: POSTGRES_WORKLOAD_TYPE. Default: web.")
-    String workload;
-
-    @Option(names = "--storage", paramLabel = "ssd|hdd|san",
-            description = "Storage type for tuning. Env: POSTGRES_STORAGE_TYPE. Default: ssd.")
-    String storage;
-
-    @Option(names = "--shared-preload-libraries", paramLabel = "LIST",
-            description = "shared_preload_libraries, comma-separated. Env: POSTGRES_SHARED_PRELOAD_LIBRARIES.")
-    String preload;
+    @Mixin
+    TuningOptions tuningOptions;
 
     @Option(names = "--no-tune", negatable = false, description = "Keep PostgreSQL's default settings.")
     boolean noTune;
@@ -213,31 +196,8 @@ public final class RunCommand extends AbstractCommand {
     }
 
     private TuneRequest tuning(ConfigSources sources, Problems problems) {
-        ResourceOverrides overrides = ResourceOverrides.none();
-        Optional<Setting> mem = sources.find("--memory", memory, "POSTGRES_MEMORY");
-        if (mem.isPresent()) {
-            try {
-                long mb = mem.get().origin().equals("POSTGRES_MEMORY") ? TuneCommand.parseMemoryEnvMb(mem.get().value().trim())
-                        : TuneCommand.parseMemoryFlagMb(mem.get().value().trim());
-                overrides = overrides.withMemory(mb, mem.get().origin());
-            } catch (IllegalArgumentException e) {
-                problems.add(mem.get(), e.getMessage());
-            }
-        }
-        Optional<Setting> cpu = sources.find("--cpus", cpus);
-        if (cpu.isPresent()) {
-            try {
-                overrides = overrides.withCpus(TuneCommand.parseCpus(cpu.get().value().trim()), cpu.get().origin());
-            } catch (IllegalArgumentException e) {
-                problems.add(cpu.get(), e.getMessage());
-            }
-        }
-        Workload w = sources.resolve(problems, Workload.WEB, Workload::parse, "--workload", workload, "POSTGRES_WORKLOAD_TYPE");
-        StorageType s = sources.resolve(problems, StorageType.SSD, StorageType::parse, "--storage", storage,
-                "POSTGRES_STORAGE_TYPE");
-        List<String> libs = sources.resolve(problems, List.of(), Profile::parseLibraries, "--shared-preload-libraries",
-                preload, "POSTGRES_SHARED_PRELOAD_LIBRARIES");
-        return new TuneRequest(overrides, w, s, libs);
+        TuningOptions.Inputs in = tuningOptions.resolve(sources, problems);
+        return new TuneRequest(in.overrides(), in.workload(), in.storage(), in.preloadLibraries());
     }
 
     static int port(String text) {

@@ -88,7 +88,8 @@ public final class Preflight {
         return result;
     }
 
-    static void checkPortFree(InstanceConfig config) {
+    /** Fails (ENVIRONMENT) when the port is taken on any listen address; binds and releases a socket. */
+    public static void checkPortFree(InstanceConfig config) {
         for (String address : config.listenAddresses()) {
             String host = address.equals("*") ? "0.0.0.0" : address;
             try (ServerSocket s = new ServerSocket()) {

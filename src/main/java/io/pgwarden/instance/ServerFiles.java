@@ -61,6 +61,13 @@ public final class ServerFiles {
             UserPrincipal user = path.getFileSystem().getUserPrincipalLookupService()
                     .lookupPrincipalByName(privileges.effectiveServerUser());
             Files.setOwner(path, user);
+            try {
+                Files.getFileAttributeView(path, java.nio.file.attribute.PosixFileAttributeView.class).setGroup(
+                        path.getFileSystem().getUserPrincipalLookupService()
+                                .lookupPrincipalByGroupName(privileges.effectiveServerUser()));
+            } catch (IOException e) {
+                // no group of that name: the owner alone is what PostgreSQL checks
+            }
         }
     }
 }

@@ -14,8 +14,11 @@ import java.util.Set;
  * cannot be reached, is not.
  */
 public final class ServerProbe {
-    /** SQLSTATEs that prove a server is up and talking: bad password, no such role or database. */
-    private static final Set<String> UP_BUT_REFUSED = Set.of("28P01", "28000", "3D000");
+    /**
+     * SQLSTATEs that prove a server is up and talking: bad password, no such role or database, too many
+     * connections, and pgjdbc's 08004 when the server asked for a password the client does not have.
+     */
+    private static final Set<String> UP_BUT_REFUSED = Set.of("28P01", "28000", "3D000", "53300", "08004");
     /** Frequent enough to notice readiness quickly, rare enough not to load a starting server. */
     public static final Duration POLL = Duration.ofMillis(250);
 

