@@ -19,6 +19,9 @@ import picocli.CommandLine.Spec;
                 EndpointsCommand.class,
                 WaitCommand.class,
                 HealthcheckCommand.class,
+                StatusCommand.class,
+                PromoteCommand.class,
+                RejoinCommand.class,
         })
 public final class PgWardenCommand implements Runnable {
     private final Map<String, String> env;
