@@ -112,7 +112,7 @@ public final class UpCommand extends AbstractCommand {
     Path configFile;
 
     @picocli.CommandLine.Mixin
-    UpTuningOptions tuningOptions;
+    TuningOptions tuningOptions;
 
     /** Set by {@link #parse}; replaceable so tests can run without tuning. */
     UpTuning tuning = UpTuning.NONE;
@@ -204,7 +204,8 @@ public final class UpCommand extends AbstractCommand {
                 "--max-restarts", maxRestarts, "PGWARDEN_MAX_RESTARTS");
         Duration window = sources.resolve(problems, RestartPolicy.DEFAULT.window(), InputParsers::positiveDuration,
                 "--restart-window", restartWindow, "PGWARDEN_RESTART_WINDOW");
-        UpTuning tuned = tuningOptions == null ? UpTuning.NONE : tuningOptions.resolve(sources, problems, err());
+        UpTuning tuned = tuningOptions == null ? UpTuning.NONE
+                : UpTuning.of(tuningOptions.resolve(sources, problems), problems, err());
         problems.throwIfAny();
         tuning = tuned;
 
