@@ -92,7 +92,7 @@ public final class TuningOptions {
 
     static long parseMemoryEnvMb(String text) {
         if (!text.matches("\\d{1,9}")) {
-            throw new IllegalArgumentException("expected a whole number of megabytes, e.g. 2048");
+            throw new IllegalArgumentException("expected a whole number of megabytes, e.g. 2048 (--memory also takes units such as 2GB)");
         }
         return Long.parseLong(text);
     }

@@ -111,6 +111,10 @@ public final class UpCommand extends AbstractCommand {
             description = "YAML file with any of the options above (keys without dashes, e.g. 'port: 5433'). Env: PGWARDEN_CONFIG.")
     Path configFile;
 
+    @picocli.CommandLine.Mixin
+    TuningOptions tuningOptions;
+
+    /** Set by {@link #parse}; replaceable so tests can run without tuning. */
     UpTuning tuning = UpTuning.NONE;
 
     @picocli.CommandLine.Mixin
@@ -200,7 +204,10 @@ public final class UpCommand extends AbstractCommand {
                 "--max-restarts", maxRestarts, "PGWARDEN_MAX_RESTARTS");
         Duration window = sources.resolve(problems, RestartPolicy.DEFAULT.window(), InputParsers::positiveDuration,
                 "--restart-window", restartWindow, "PGWARDEN_RESTART_WINDOW");
+        UpTuning tuned = tuningOptions == null ? UpTuning.NONE
+                : UpTuning.of(tuningOptions.resolve(sources, problems), problems, err());
         problems.throwIfAny();
+        tuning = tuned;
 
         Path absData = data.toAbsolutePath().normalize();
         Path log = logSetting.map(s -> s.value().trim().equals("-") ? null : Path.of(s.value().trim()))

@@ -63,7 +63,8 @@ public final class MigrationResolver {
         Map<String, List<ResolvedMigration>> byGroup = new TreeMap<>();
         for (Path entry : sortedEntries(root, problems)) {
             String name = entry.getFileName().toString();
-            if (Files.isDirectory(entry)) {
+            // A name ending in .sql is taken for a file without a stat call: thousands of files list faster.
+            if (!MigrationNames.isSql(name) && Files.isDirectory(entry)) {
                 readGroup(entry, name, byGroup, problems);
             } else if (MigrationNames.isSql(name)) {
                 MigrationNames.Parsed p = MigrationNames.parseTopLevel(name);
@@ -97,7 +98,7 @@ public final class MigrationResolver {
             List<String> problems) {
         for (Path entry : sortedEntries(groupDir, problems)) {
             String name = entry.getFileName().toString();
-            if (Files.isDirectory(entry)) {
+            if (!MigrationNames.isSql(name) && Files.isDirectory(entry)) {
                 problems.add(group + "/" + name + ": directories nest one level only (<group>/<file>.sql);"
                         + " move its files up into " + group + "/ or into a group of their own.");
             } else if (MigrationNames.isSql(name)) {

@@ -13,10 +13,8 @@ final class Validation {
         List<String> problems = new ArrayList<>();
         for (ChainReport r : reports) {
             String latest = r.migrations().stream()
-                    .filter(i -> i.state() == MigrationState.APPLIED || i.state() == MigrationState.MODIFIED
-                            || i.state() == MigrationState.BASELINE || i.state() == MigrationState.FUTURE)
-                    .filter(i -> i.version() != null)
-                    .map(i -> i.version().toString()).reduce((a, b) -> b).orElse("?");
+                    .filter(i -> i.applied() != null && i.applied().success() && i.version() != null)
+                    .map(MigrationInfo::version).max(MigrationVersion::compareTo).map(Object::toString).orElse("?");
             for (MigrationInfo i : r.migrations()) {
                 switch (i.state()) {
                     case MODIFIED -> problems.add(i.script() + " was changed after it was applied (recorded checksum "

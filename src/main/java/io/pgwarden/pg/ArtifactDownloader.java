@@ -30,13 +30,19 @@ public final class ArtifactDownloader {
 
     private final URI repository;
     private final PrintStream progress;
-    private final HttpClient http;
+    private HttpClient http;
 
     public ArtifactDownloader(URI repository, PrintStream progress) {
         this.repository = repository.toString().endsWith("/") ? repository : URI.create(repository + "/");
         this.progress = progress;
-        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+    }
+
+    /** Created on first use: building it initialises TLS, which costs start-up time and memory nobody needs offline. */
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NORMAL).build();
+        }
+        return http;
     }
 
     public URI url(String path) {
@@ -47,7 +53,7 @@ public final class ArtifactDownloader {
     public String fetchSha1(String path) {
         URI uri = url(path + ".sha1");
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(CONNECT_TIMEOUT).build(),
+            HttpResponse<String> r = http().send(HttpRequest.newBuilder(uri).timeout(CONNECT_TIMEOUT).build(),
                     HttpResponse.BodyHandlers.ofString());
             check(uri, r.statusCode());
             String sha = parseSha1(r.body());
@@ -68,7 +74,7 @@ public final class ArtifactDownloader {
     public void download(String path, Path target, String what) {
         URI uri = url(path);
         try {
-            HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(uri).timeout(DOWNLOAD_TIMEOUT).build(),
+            HttpResponse<InputStream> r = http().send(HttpRequest.newBuilder(uri).timeout(DOWNLOAD_TIMEOUT).build(),
                     HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = r.body(); OutputStream out = Files.newOutputStream(target)) {
                 check(uri, r.statusCode());

@@ -35,7 +35,8 @@ class TuneCommandTest {
     @Test
     void nonNumericPostgresMemoryIsRejectedNamingVariableAndValue() {
         assertThat(run(Map.of("POSTGRES_MEMORY", "abc"), "--cpus", "2")).isEqualTo(2);
-        assertThat(err.toString()).isEqualTo("error: POSTGRES_MEMORY=abc: expected a whole number of megabytes, e.g. 2048\n");
+        assertThat(err.toString()).isEqualTo("error: POSTGRES_MEMORY=abc: expected a whole number of megabytes, e.g. 2048"
+                + " (--memory also takes units such as 2GB)\n");
         assertThat(out.toString()).isEmpty();
     }
 

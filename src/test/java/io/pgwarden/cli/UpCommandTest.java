@@ -18,7 +18,7 @@ class UpCommandTest {
     @Test
     void everyBadValueIsReportedAtOnceAndNothingIsCreated() {
         Path data = tmp.resolve("data");
-        CliRun r = CliRun.of(Map.of("PGWARDEN_LISTEN", "localhost,300.1.1.1"), "up", "--data-dir", data.toString(),
+        CliRun r = CliRun.of(Map.of("PGWARDEN_LISTEN", "localhost,300.1.1.1", "POSTGRES_MEMORY", "lots"), "up", "--data-dir", data.toString(),
                 "--port", "70000", "--pg-version", "12", "--allow", "10.0.0.0/33", "--stop-timeout", "soon",
                 "--max-restarts", "0");
         assertThat(r.exitCode()).isEqualTo(2);
@@ -29,8 +29,20 @@ class UpCommandTest {
                 + " 192.168.1.0/24 or fd00::/8 (prefix 0-32 for IPv4, 0-128 for IPv6)\n"
                 + "--pg-version=12: PostgreSQL 12 is not supported; use 13 to 18\n"
                 + "--stop-timeout=soon: expected a duration such as 500ms, 10s, 2m or 1h\n"
-                + "--max-restarts=0: expected a whole number of at least 1\n");
+                + "--max-restarts=0: expected a whole number of at least 1\n"
+                + "POSTGRES_MEMORY=lots: expected a whole number of megabytes, e.g. 2048\n");
         assertThat(r.out()).isEmpty();
+        assertThat(data).doesNotExist();
+    }
+
+    @Test
+    void tooLittleMemoryIsRefusedBeforeAnythingIsWritten() {
+        Path data = tmp.resolve("data");
+        CliRun r = CliRun.of(Map.of(), "up", "--data-dir", data.toString(), "--memory", "256MB");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("error: Memory 256 MB (from --memory) is below the 512 MB minimum pgwarden tunes"
+                + " PostgreSQL for; give the container at least 512MB of memory or set --memory / POSTGRES_MEMORY to what"
+                + " PostgreSQL may really use.\n");
         assertThat(data).doesNotExist();
     }
 
@@ -44,6 +56,16 @@ class UpCommandTest {
             assertThat(r.err()).startsWith("error: Port " + port + " on 127.0.0.1 is already in use (is another PostgreSQL running?): ")
                     .endsWith(". Choose a free port with --port, e.g. --port " + (port + 1) + ".\n");
         }
+        assertThat(data).doesNotExist();
+    }
+
+    @Test
+    void anAddressThisMachineDoesNotHaveIsInvalidInput() {
+        Path data = tmp.resolve("data");
+        CliRun r = CliRun.of(Map.of(), "up", "--data-dir", data.toString(), "--listen", "192.0.2.1", "--memory", "1GB");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("error: --listen=192.0.2.1: this machine has no such address, so PostgreSQL could"
+                + " not listen on it; use one of its own addresses, 127.0.0.1, or * for all.\n");
         assertThat(data).doesNotExist();
     }
 
