@@ -11,10 +11,17 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = {"Runs PostgreSQL in production: tunes, supervises, migrates, checks health and routes clients.", ""},
         subcommands = {
-                TuneCommand.class,
                 UpCommand.class,
+                RunCommand.class,
+                SidecarCommand.class,
+                TuneCommand.class,
+                MigrateCommand.class,
+                EndpointsCommand.class,
                 WaitCommand.class,
                 HealthcheckCommand.class,
+                StatusCommand.class,
+                PromoteCommand.class,
+                RejoinCommand.class,
         })
 public final class PgWardenCommand implements Runnable {
     private final Map<String, String> env;

@@ -47,6 +47,8 @@ import picocli.CommandLine.Option;
                 "  pgwarden up --data-dir /srv/pg --port 5433",
                 "  pgwarden up --pg-version 17          # downloads 17 unless it is installed",
                 "  pgwarden up --listen 0.0.0.0 --allow 10.0.0.0/8",
+                "  pgwarden up --data-dir /srv/replica --port 5434 --replica-of 127.0.0.1:5433 \\",
+                "      --primary-password-file /srv/pg/pgwarden.password   # clone, then follow (docs/replicas.md)",
                 "  PGPASSWORD=$(cat pgwarden-data/pgwarden.password) psql -h 127.0.0.1 -U postgres",
                 ""})
 public final class UpCommand extends AbstractCommand {
@@ -110,10 +112,13 @@ public final class UpCommand extends AbstractCommand {
     Path configFile;
 
     @picocli.CommandLine.Mixin
-    UpTuningOptions tuningOptions;
+    TuningOptions tuningOptions;
 
     /** Set by {@link #parse}; replaceable so tests can run without tuning. */
     UpTuning tuning = UpTuning.NONE;
+
+    @picocli.CommandLine.Mixin
+    UpReplica replica;
 
     /** The validated request; everything needed before touching disk. */
     record Request(InstanceConfig config, Path pgBin, String pgBinOrigin, PgVersion major, String majorOrigin,
@@ -139,6 +144,7 @@ public final class UpCommand extends AbstractCommand {
                 .resolve(new BinariesRequest(request.pgBin(), request.pgBinOrigin(), major, majorOrigin));
         out().println("binaries: " + binaries.describe());
         config = config.withSettings(tuning.settings(binaries.version()));
+        config = replica.prepare(sources(configFile), config, binaries, new ServerFiles(privileges), out());
 
         LocalInstance instance = new LocalInstance(config, binaries, new SystemProcessRunner(), new ServerFiles(privileges),
                 Clock.SYSTEM);
@@ -198,7 +204,8 @@ public final class UpCommand extends AbstractCommand {
                 "--max-restarts", maxRestarts, "PGWARDEN_MAX_RESTARTS");
         Duration window = sources.resolve(problems, RestartPolicy.DEFAULT.window(), InputParsers::positiveDuration,
                 "--restart-window", restartWindow, "PGWARDEN_RESTART_WINDOW");
-        UpTuning tuned = tuningOptions == null ? UpTuning.NONE : tuningOptions.resolve(sources, problems, err());
+        UpTuning tuned = tuningOptions == null ? UpTuning.NONE
+                : UpTuning.of(tuningOptions.resolve(sources, problems), problems, err());
         problems.throwIfAny();
         tuning = tuned;
 

@@ -57,25 +57,10 @@ public final class BinariesResolver {
      */
     public PgBinaries resolve(BinariesRequest request) {
         PgVersion wanted = request.major();
-        if (request.pgBin() != null) {
-            return explicit(request.pgBin(), request.pgBinOrigin() == null ? "--pg-bin" : request.pgBinOrigin(),
-                    BinarySource.FLAG, request);
-        }
-        String envDir = env.get(ENV);
-        if (envDir != null && !envDir.isBlank()) {
-            return explicit(Path.of(envDir.trim()), ENV, BinarySource.ENV, request);
-        }
         StringBuilder skipped = new StringBuilder();
-        Optional<Path> pgConfig = onPath("pg_config");
-        if (pgConfig.isPresent()) {
-            Optional<PgBinaries> found = fromPgConfig(pgConfig.get(), wanted, skipped);
-            if (found.isPresent()) {
-                return found.get();
-            }
-        }
-        Optional<PgBinaries> system = newestSystem(wanted, skipped);
-        if (system.isPresent()) {
-            return system.get();
+        Optional<PgBinaries> found = installed(request, skipped);
+        if (found.isPresent()) {
+            return found.get();
         }
         PgVersion major = wanted != null ? wanted : new PgVersion(DEFAULT_MAJOR);
         EmbeddedBinaries.Installed installed = embedded.install(major);
@@ -86,6 +71,37 @@ public final class BinariesResolver {
                 + "; choose another with --pg-version)") + ", " + installed.origin();
         return new PgBinaries(installed.binDir(), major, installed.version().replaceAll("\\.0$", ""),
                 BinarySource.EMBEDDED, why);
+    }
+
+    /**
+     * What {@link #resolve} would choose among installed binaries, without obtaining embedded ones: empty
+     * when it would fall back to the embedded major ({@link #DEFAULT_MAJOR} unless one was asked for).
+     * Cheap (at most one {@code postgres --version}); {@code pgwarden tune} uses it for its default version.
+     *
+     * @throws PgWardenException as {@link #resolve} for an unusable explicit directory
+     */
+    public Optional<PgBinaries> findInstalled(BinariesRequest request) {
+        return installed(request, new StringBuilder());
+    }
+
+    private Optional<PgBinaries> installed(BinariesRequest request, StringBuilder skipped) {
+        PgVersion wanted = request.major();
+        if (request.pgBin() != null) {
+            return Optional.of(explicit(request.pgBin(), request.pgBinOrigin() == null ? "--pg-bin" : request.pgBinOrigin(),
+                    BinarySource.FLAG, request));
+        }
+        String envDir = env.get(ENV);
+        if (envDir != null && !envDir.isBlank()) {
+            return Optional.of(explicit(Path.of(envDir.trim()), ENV, BinarySource.ENV, request));
+        }
+        Optional<Path> pgConfig = onPath("pg_config");
+        if (pgConfig.isPresent()) {
+            Optional<PgBinaries> found = fromPgConfig(pgConfig.get(), wanted, skipped);
+            if (found.isPresent()) {
+                return found;
+            }
+        }
+        return newestSystem(wanted, skipped);
     }
 
     private PgBinaries explicit(Path dir, String origin, BinarySource source, BinariesRequest request) {

@@ -47,6 +47,16 @@ class ResourceDetectorTest {
     }
 
     @Test
+    void aContainerLimitBelow512MbIsRefusedNamingTheCgroupFile() throws IOException {
+        cgroupV2();
+        write("/proc/meminfo", MEMINFO_16GB);
+        write("/sys/fs/cgroup/memory.max", Long.toString(256L << 20));
+        Resources r = detect();
+        assertThatThrownBy(() -> Tuner.plan(r, Profile.defaults(new io.pgwarden.core.PgVersion(18))))
+                .hasMessageStartingWith("Memory 256 MB (from cgroup v2 /sys/fs/cgroup/memory.max) is below the 512 MB minimum");
+    }
+
+    @Test
     void cgroupV2SmallestLimitOnThePathWins() throws IOException {
         write("/sys/fs/cgroup/cgroup.controllers", "memory");
         write("/proc/self/cgroup", "0::/kubepods/pod1/ctr\n");

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgwarden.core.PgVersion;
 import io.pgwarden.testing.TestPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every parameter of every plan in the matrix (memory 512MB..256GB x 1..64 CPUs x every workload and
@@ -34,39 +40,67 @@ class TuneIT {
 
     @Test
     void postgres15RunsATunedConfigAndReadsEveryOutputFormat() throws Exception {
-        assertServerAcceptsPlans(TestPostgres.DEBIAN_15, 15);
+        try (TestPostgres pg = startTuned(TestPostgres.DEBIAN_15, 15)) {
+            assertBinaryReadsRenderings(pg, 15);
+        }
+    }
+
+    /** PostgreSQL 18 (embedded binaries): the matrix against its pg_settings, io_workers included. */
+    @Test
+    void postgres18RunsATunedConfigAndAcceptsEveryPlanOfTheMatrix() throws Exception {
+        try (TestPostgres pg = startTuned(TestPostgres.embedded(18), 18); Connection c = pg.connect()) {
+            assertMatrixValid(PgSettingsCatalog.load(c), 18);
+            assertBinaryReadsRenderings(pg, 18);
+        }
     }
 
     /**
      * Starts a server of {@code major} with a representative plan (1GB, 2 CPUs, as {@code up} would write
-     * it) and checks it reports each value; then has the {@code postgres} binary read (without starting)
-     * the conf rendering of the largest plan through an include, and the flags rendering of the largest
-     * plan of every workload and storage.
+     * it) and checks it reports each value as planned.
      */
-    static void assertServerAcceptsPlans(java.nio.file.Path binDir, int major) throws Exception {
+    static TestPostgres startTuned(Path binDir, int major) throws SQLException {
         TuningPlan plan = Tuner.plan(Resources.given(1024, 2),
                 new Profile(Workload.WEB, StorageType.SSD, new PgVersion(major), LIBRARIES));
-        try (TestPostgres pg = TestPostgres.start(binDir, plan.settings())) {
+        TestPostgres pg = TestPostgres.start(binDir, plan.settings());
+        try {
             assertThat(currentSettings(pg, plan)).containsExactlyEntriesOf(plan.settings());
+            return pg;
+        } catch (RuntimeException | Error | SQLException e) {
+            pg.close();
+            throw e;
+        }
+    }
 
-            TuningPlan largest = Tuner.plan(Resources.given(262144, 64),
-                    new Profile(Workload.DW, StorageType.HDD, new PgVersion(major), LIBRARIES));
-            java.nio.file.Files.writeString(pg.dataDir().resolve("pgwarden-tune.conf"),
-                    PlanFormat.CONF.renderer().render(largest));
-            java.nio.file.Files.writeString(pg.dataDir().resolve("postgresql.conf"), "\ninclude 'pgwarden-tune.conf'\n",
-                    java.nio.file.StandardOpenOption.APPEND);
-            assertThat(PostgresBinary.show(pg, List.of(), "shared_buffers")).isEqualTo("4194304");
-            assertThat(PostgresBinary.show(pg, List.of(), "default_statistics_target")).isEqualTo("500");
-
-            for (Workload workload : Workload.values()) {
-                for (StorageType storage : StorageType.values()) {
-                    TuningPlan p = Tuner.plan(Resources.given(262144, 64),
-                            new Profile(workload, storage, new PgVersion(major), LIBRARIES));
-                    List<String> flags = List.of(PlanFormat.FLAGS.renderer().render(p).trim().split("\\s+"));
-                    assertThat(PostgresBinary.show(pg, flags, "random_page_cost")).isEqualTo(storage.randomPageCost()
-                            .replace(".0", ""));
-                }
+    /**
+     * Has the {@code postgres} binary read (without starting) the conf rendering of the largest plan
+     * through an include, and the {@code -c} flags rendering of the largest plan of every workload and storage.
+     */
+    static void assertBinaryReadsRenderings(TestPostgres pg, int major) throws IOException {
+        TuningPlan largest = Tuner.plan(Resources.given(262144, 64),
+                new Profile(Workload.DW, StorageType.HDD, new PgVersion(major), LIBRARIES));
+        Files.writeString(pg.dataDir().resolve("pgwarden-tune.conf"), PlanFormat.CONF.renderer().render(largest));
+        Files.writeString(pg.dataDir().resolve("postgresql.conf"), "\ninclude 'pgwarden-tune.conf'\n",
+                StandardOpenOption.APPEND);
+        assertThat(PostgresBinary.show(pg, List.of(), "shared_buffers")).isEqualTo("4194304");
+        assertThat(PostgresBinary.show(pg, List.of(), "default_statistics_target")).isEqualTo("500");
+        for (Workload workload : Workload.values()) {
+            for (StorageType storage : StorageType.values()) {
+                TuningPlan p = Tuner.plan(Resources.given(262144, 64),
+                        new Profile(workload, storage, new PgVersion(major), LIBRARIES));
+                List<String> flags = List.of(PlanFormat.FLAGS.renderer().render(p).trim().split("\\s+"));
+                // postgres -C prints reals without a trailing .0
+                assertThat(PostgresBinary.show(pg, flags, "random_page_cost"))
+                        .isEqualTo(storage.randomPageCost().replace(".0", ""));
             }
+        }
+    }
+
+    /** PostgreSQL 16 and 17 (embedded binaries, downloaded from Maven Central on first use). */
+    @ParameterizedTest
+    @ValueSource(ints = {16, 17})
+    void everyPlanOfTheMatrixIsValidForPostgres(int major) throws Exception {
+        try (TestPostgres pg = startTuned(TestPostgres.embedded(major), major); Connection c = pg.connect()) {
+            assertMatrixValid(PgSettingsCatalog.load(c), major);
         }
     }
 

@@ -1,0 +1,97 @@
+package io.pgwarden.agent;
+
+import io.pgwarden.core.Clock;
+import io.pgwarden.health.AgentMetrics;
+import io.pgwarden.health.AgentStatusSource;
+import io.pgwarden.health.HealthServer;
+import io.pgwarden.health.LoopRegistry;
+import io.pgwarden.health.MigrationStatusBoard;
+import io.pgwarden.health.PostgresStatusProbe;
+import io.pgwarden.health.PostgresStatusSupplier;
+import io.pgwarden.pg.ConnectionSpec;
+import java.net.InetSocketAddress;
+
+/**
+ * The health side of an agent, started before anything touches PostgreSQL: metrics registry, loop
+ * heartbeats, the migration board, the agent's view of its server, and the HTTP server.
+ */
+public final class AgentHealth implements AutoCloseable {
+    private final Clock clock;
+    private final AgentMetrics metrics;
+    private final LoopRegistry loops;
+    private final MigrationStatusBoard migrations;
+    private final AgentPostgresStatus postgres;
+    private final HealthServer server;
+
+    private AgentHealth(Clock clock, AgentMetrics metrics, LoopRegistry loops, MigrationStatusBoard migrations,
+            AgentPostgresStatus postgres, HealthServer server) {
+        this.clock = clock;
+        this.metrics = metrics;
+        this.loops = loops;
+        this.migrations = migrations;
+        this.postgres = postgres;
+        this.server = server;
+    }
+
+    /**
+     * Starts the HTTP server on {@code address}. Until {@link #attach} PostgreSQL is reported as
+     * starting, with the phase given to {@link #phase}.
+     *
+     * @throws io.pgwarden.core.PgWardenException ENVIRONMENT when the port cannot be bound
+     */
+    public static AgentHealth start(InetSocketAddress address, Clock clock) {
+        AgentMetrics metrics = new AgentMetrics();
+        LoopRegistry loops = new LoopRegistry(clock, metrics.registry());
+        MigrationStatusBoard board = new MigrationStatusBoard();
+        AgentPostgresStatus postgres = new AgentPostgresStatus(clock);
+        HealthServer http = HealthServer.start(address, new AgentStatusSource(postgres, board, loops, clock), metrics);
+        return new AgentHealth(clock, metrics, loops, board, postgres, http);
+    }
+
+    /** Says what the agent is doing before it can connect (shown as the STARTING state's reason). */
+    public void phase(String what) {
+        postgres.phase(what);
+    }
+
+    /** Observes {@code server} from now on; the probe connects on the first request that needs it. */
+    public void attach(ConnectionSpec server) {
+        postgres.attach(new PostgresStatusProbe(server, clock));
+    }
+
+    public LoopRegistry loops() {
+        return loops;
+    }
+
+    public MigrationStatusBoard migrations() {
+        return migrations;
+    }
+
+    /** The agent's view of PostgreSQL, shared by probes and agent loops. */
+    public PostgresStatusSupplier postgres() {
+        return postgres;
+    }
+
+    /** Forces the next status read to probe (after the agent changed the server). */
+    public void invalidatePostgres() {
+        postgres.invalidate();
+    }
+
+    /** The agent is stopping its server: close the probe's session (smart shutdown waits for sessions), report STOPPED. */
+    public void markStopped() {
+        postgres.markStopped();
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public AgentMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        postgres.close();
+    }
+}

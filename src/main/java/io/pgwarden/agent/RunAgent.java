@@ -1,0 +1,170 @@
+package io.pgwarden.agent;
+
+import io.pgwarden.core.Clock;
+import io.pgwarden.core.ErrorCode;
+import io.pgwarden.core.PgWardenException;
+import io.pgwarden.health.LoopHeartbeat;
+import io.pgwarden.instance.InstanceConfig;
+import io.pgwarden.instance.LocalInstance;
+import io.pgwarden.instance.PasswordFile;
+import io.pgwarden.instance.ServerFiles;
+import io.pgwarden.instance.ShutdownMode;
+import io.pgwarden.instance.Supervisor;
+import io.pgwarden.pg.BinariesResolver;
+import io.pgwarden.pg.ConnectionSpec;
+import io.pgwarden.pg.PgBinaries;
+import io.pgwarden.pg.Privileges;
+import io.pgwarden.pg.ProcessRunner;
+import io.pgwarden.tune.TuningPlan;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code pgwarden run}: the container entrypoint for a node that owns its PostgreSQL. Order: health
+ * server first (liveness answers while binaries are resolved and initdb runs), tune, initialise or
+ * reuse the data directory, start PostgreSQL under the {@link Supervisor}, apply migrations on a
+ * primary and keep watching them. On SIGTERM: stop PostgreSQL cleanly (smart, then fast after the
+ * stop timeout) and return 0.
+ */
+public final class RunAgent {
+    private static final Logger log = LoggerFactory.getLogger(RunAgent.class);
+    /** Patroni's loop_wait: one cheap observation every 10 s keeps idle CPU near zero; probes observe on their own. */
+    static final Duration MONITOR_INTERVAL = Duration.ofSeconds(10);
+    /** Several missed cycles: a probe query is bounded by 3 s, so only a truly stuck loop is silent this long. */
+    static final Duration MONITOR_MAX_SILENCE = Duration.ofSeconds(60);
+    /** How often the start-up wait checks for a stop request while PostgreSQL starts. */
+    private static final long START_POLL_MILLIS = 200;
+
+    private final RunSettings settings;
+    private final BinariesResolver resolver;
+    private final ProcessRunner runner;
+    private final Privileges privileges;
+    private final Clock clock;
+    private io.pgwarden.instance.ReplicaProvisioner.Source replicaOf;
+
+    public RunAgent(RunSettings settings, BinariesResolver resolver, ProcessRunner runner, Privileges privileges,
+            Clock clock) {
+        this.settings = settings;
+        this.resolver = resolver;
+        this.runner = runner;
+        this.privileges = privileges;
+        this.clock = clock;
+    }
+
+    /** Makes this node a streaming replica of {@code source} (cloned on first start); null for none. */
+    public RunAgent replicaOf(io.pgwarden.instance.ReplicaProvisioner.Source source) {
+        this.replicaOf = source;
+        return this;
+    }
+
+    /**
+     * Runs until {@code stop} is requested (returns 0 after a clean stop) or PostgreSQL ends.
+     *
+     * @throws PgWardenException POSTGRES_FAILED when PostgreSQL cannot start or keeps crashing; the codes of
+     *         binaries resolution, preflight and initdb otherwise
+     */
+    public int run(TerminationSignal stop) throws InterruptedException {
+        try (AgentHealth health = AgentHealth.start(settings.health(), clock)) {
+            log.info("health server on port {}", health.port());
+            health.phase("resolving PostgreSQL binaries");
+            PgBinaries binaries = resolver.resolve(settings.binaries());
+            log.info("binaries: {}", binaries.describe());
+            InstanceConfig config = settings.instance();
+            if (settings.tuning() != null) {
+                TuningPlan plan = settings.tuning().plan(binaries.version());
+                plan.warnings().forEach(w -> log.warn("tune: {}", w));
+                config = config.withSettings(plan.settings());
+                log.info("tuned {} settings for {} MB and {} CPUs", plan.settings().size(), plan.resources().memoryMb(),
+                        plan.resources().cpus());
+            }
+            if (replicaOf != null) {
+                health.phase("cloning or reusing the replica " + config.dataDir() + " of " + replicaOf.upstream().address());
+                config = new io.pgwarden.instance.ReplicaProvisioner(runner, new ServerFiles(privileges), binaries, clock)
+                        .prepare(config, replicaOf, line -> log.info("replica of {}: {}", replicaOf.upstream().address(), line))
+                        .config();
+            }
+            health.phase("preparing the data directory " + config.dataDir());
+            LocalInstance instance = new LocalInstance(config, binaries, runner, new ServerFiles(privileges), clock);
+            LocalInstance.Prepared prepared = instance.prepare();
+            log.info("data directory {}: {}", config.dataDir(), prepared.initialised() ? "initialised" : "reused");
+            if (stop.isRequested()) {
+                return 0;
+            }
+            ConnectionSpec superuser = superuser(config, prepared);
+            return supervise(instance, superuser, health, stop);
+        }
+    }
+
+    private int supervise(LocalInstance instance, ConnectionSpec superuser, AgentHealth health, TerminationSignal stop)
+            throws InterruptedException {
+        health.phase("starting PostgreSQL");
+        CountDownLatch started = new CountDownLatch(1);
+        Supervisor supervisor = instance.supervisor(event -> {
+            switch (event.kind()) {
+                case STARTED -> log.info("PostgreSQL started (pid {})", event.pid());
+                case RESTARTED -> log.info("PostgreSQL restarted (pid {}): {}", event.pid(), event.reason());
+                case CRASHED -> log.warn("PostgreSQL crashed: {}", event.reason());
+            }
+            health.invalidatePostgres();
+            started.countDown();
+        });
+        CompletableFuture<Supervisor.Outcome> outcome = new CompletableFuture<>();
+        Thread supervision = new Thread(() -> {
+            try {
+                outcome.complete(supervisor.run());
+            } catch (Throwable t) {
+                outcome.completeExceptionally(t);
+            }
+            stop.request("end of supervision");
+        }, "supervisor");
+        supervision.start();
+        while (started.getCount() > 0 && !outcome.isDone() && !stop.await(START_POLL_MILLIS)) {
+            // waiting for the first start; a stop request or a failed start ends the wait
+        }
+        health.attach(superuser);
+        ServerMonitor monitor = new ServerMonitor(health.postgres(), superuser.display(), () -> { });
+        LoopHeartbeat beat = health.loops().register("monitor", MONITOR_MAX_SILENCE);
+        while (!stop.isRequested()) {
+            beat.runCycle(monitor::cycle);
+            stop.await(MONITOR_INTERVAL.toMillis());
+        }
+        health.loops().unregister(beat);
+        return shutdown(supervisor, supervision, outcome, health, stop);
+    }
+
+    private int shutdown(Supervisor supervisor, Thread supervision, CompletableFuture<Supervisor.Outcome> outcome,
+            AgentHealth health, TerminationSignal stop) throws InterruptedException {
+        health.markStopped();
+        if (!outcome.isDone()) {
+            log.info("stopping PostgreSQL ({}): smart, then fast after {}", stop.reason(),
+                    io.pgwarden.core.Durations.format(settings.instance().stopTimeout()));
+            ShutdownMode mode = supervisor.requestStop();
+            log.info("PostgreSQL stopped ({} shutdown)", mode == null ? "already" : mode.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        supervision.join();
+        try {
+            Supervisor.Outcome o = outcome.get();
+            if (o == Supervisor.Outcome.EXITED) {
+                log.warn("PostgreSQL was shut down from outside pgwarden; the agent ends");
+            }
+            return 0;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof PgWardenException pe) {
+                throw pe;
+            }
+            throw new PgWardenException(ErrorCode.INTERNAL, "supervision failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** The agent's own superuser connection over TCP to the local server. */
+    private ConnectionSpec superuser(InstanceConfig config, LocalInstance.Prepared prepared) {
+        ConnectionSpec d = settings.clientDefaults();
+        String password = prepared.passwordFile() != null ? PasswordFile.read(prepared.passwordFile()) : d.password();
+        return d.withHostPort(config.clientHost(), config.port()).withUser(config.superuser(), password)
+                .withDatabase("postgres");
+    }
+}

@@ -1,0 +1,67 @@
+package io.pgwarden.cli;
+
+import io.pgwarden.config.Problems;
+import io.pgwarden.core.Clock;
+import io.pgwarden.core.Durations;
+import io.pgwarden.topology.WatchLoop;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code pgwarden endpoints watch}: reconcile every interval until stopped (SIGTERM/SIGINT). */
+@Command(name = "watch", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Reconciles continuously: one snapshot per interval, the same decisions as reconcile, each "
+                + "logged with its reason (INFO when it changes, DEBUG otherwise). Runs until SIGTERM.", "",
+                "Examples:",
+                "  pgwarden endpoints watch --interval 1s   (with PG_NODES, NAMESPACE, RW_SERVICE, RO_SERVICE set)",
+                "  pgwarden endpoints watch --interval 500ms --nodes 10.0.0.1,10.0.0.2 --pgbouncer-ini /etc/pgbouncer/pgbouncer.ini", ""},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped by a signal", "2:invalid flag or environment variable"})
+public final class EndpointsWatchCommand extends AbstractCommand {
+    private static final Logger log = LoggerFactory.getLogger(EndpointsWatchCommand.class);
+    /** Fast enough that clients follow a failover within about a second, cheap enough for the nodes and the API server. */
+    static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
+
+    @Mixin
+    EndpointsOptions options;
+
+    @Option(names = "--interval", paramLabel = "DURATION", description = "Time between cycles, e.g. 1s or 500ms. Env: WATCH_INTERVAL. Default: 1s.")
+    String interval;
+
+    @Override
+    protected int execute() throws InterruptedException {
+        Problems problems = new Problems();
+        Duration every = sources(null).resolve(problems, DEFAULT_INTERVAL, EndpointsWatchCommand::interval, "--interval",
+                interval, "WATCH_INTERVAL");
+        EndpointsConfig config = options.resolve(env());
+        problems.throwIfAny();
+        try (EndpointsRuntime runtime = new EndpointsRuntime(config)) {
+            WatchLoop loop = new WatchLoop(runtime.command(), every, Clock.SYSTEM);
+            Thread worker = new Thread(loop, "pgwarden-endpoints-watch");
+            Thread hook = new Thread(() -> {
+                loop.stop();
+                try {
+                    worker.join(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            Runtime.getRuntime().addShutdownHook(hook);
+            log.info("endpoints watch: {} nodes every {}", config.nodes().size(), Durations.format(every));
+            worker.start();
+            worker.join();
+            return 0;
+        }
+    }
+
+    static Duration interval(String v) {
+        Duration d = Durations.parse(v);
+        if (d.compareTo(Duration.ofMillis(100)) < 0) {
+            throw new IllegalArgumentException("expected at least 100ms, e.g. 1s");
+        }
+        return d;
+    }
+}

@@ -1,0 +1,61 @@
+package io.pgwarden.cli;
+
+import io.pgwarden.config.ConfigSources;
+import io.pgwarden.config.Problems;
+import io.pgwarden.core.Durations;
+import io.pgwarden.migrate.MigrationSettings;
+import io.pgwarden.pg.ConnectionSpec;
+import io.pgwarden.pg.SqlIdentifiers;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** {@code --url --dir --schema --lock-timeout}: shared by every {@code pgwarden migrate} subcommand. */
+public final class MigrateOptions {
+    @Option(names = "--url", paramLabel = "URL",
+            description = {"Target database, e.g. postgresql://app@db:5432/shop (created when missing by apply)."
+                    + " Env: DATABASE_URL; without either, the libpq variables PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE."})
+    String url;
+
+    @Option(names = "--dir", paramLabel = "DIR",
+            description = {"Migrations directory; a mounted Kubernetes ConfigMap works as is."
+                    + " Env: MIGRATIONS_DIR, then CONFIGMAP_PATH. Default: ./migrations."})
+    String dir;
+
+    @Option(names = "--schema", paramLabel = "SCHEMA",
+            description = "Schema of the history table pgwarden_schema_history. Env: MIGRATE_SCHEMA. Default: public.")
+    String schema;
+
+    @Option(names = "--lock-timeout", paramLabel = "DURATION",
+            description = "How long to wait for another runner holding the migration lock, e.g. 30s, 10m."
+                    + " Env: MIGRATE_LOCK_TIMEOUT. Default: 5m.")
+    String lockTimeout;
+
+    /** Resolves flag &gt; env &gt; default, reporting every invalid value at once (INVALID_INPUT). */
+    MigrationSettings settings(ConfigSources sources) {
+        Problems problems = new Problems();
+        ConnectionSpec defaults;
+        try {
+            defaults = ConnectionSpec.fromEnv(sources.environment());
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+            defaults = ConnectionSpec.fromEnv(java.util.Map.of());
+        }
+        ConnectionSpec base = defaults;
+        ConnectionSpec spec = sources.resolve(problems, base, u -> ConnectionSpec.parseUrl(u, base), "--url", url,
+                "DATABASE_URL");
+        Path directory = sources.resolve(problems, Path.of("migrations"), Path::of, "--dir", dir, "MIGRATIONS_DIR",
+                "CONFIGMAP_PATH");
+        String sch = sources.resolve(problems, MigrationSettings.DEFAULT_SCHEMA, s -> {
+            String p = SqlIdentifiers.problem(s);
+            if (p != null) {
+                throw new IllegalArgumentException(p);
+            }
+            return s;
+        }, "--schema", schema, "MIGRATE_SCHEMA");
+        Duration timeout = sources.resolve(problems, MigrationSettings.DEFAULT_LOCK_TIMEOUT, Durations::parse,
+                "--lock-timeout", lockTimeout, "MIGRATE_LOCK_TIMEOUT");
+        problems.throwIfAny();
+        return new MigrationSettings(spec, directory, sch, timeout);
+    }
+}

@@ -1,0 +1,134 @@
+package io.pgwarden.cli;
+
+import io.pgwarden.agent.SidecarAgent;
+import io.pgwarden.agent.SidecarSettings;
+import io.pgwarden.agent.TerminationSignal;
+import io.pgwarden.config.ConfigSources;
+import io.pgwarden.config.Problems;
+import io.pgwarden.core.Clock;
+import io.pgwarden.core.Durations;
+import io.pgwarden.pg.ConnectionSpec;
+import io.pgwarden.pg.SqlIdentifiers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code pgwarden sidecar}: health, metrics and migrations for a PostgreSQL that pgwarden does not own. */
+@Command(name = "sidecar", mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {"Serves health endpoints and metrics for a PostgreSQL it does not own, next to it (a sidecar"
+                + " container). Waits for the server (--wait-timeout), creates the database if missing, applies and"
+                + " watches migrations. While the server is away it keeps answering /liveness and reports /readiness 503"
+                + " instead of exiting. Stops on SIGTERM with exit code 0.",
+                "",
+                "Examples:",
+                "  DATABASE_URL=postgresql://app:secret@127.0.0.1:5432/app MIGRATIONS_DIR=/migrations pgwarden sidecar",
+                "  pgwarden sidecar --database-url postgresql://app@db/app --health-port 8008 --wait-timeout 2m",
+                ""})
+public final class SidecarCommand extends AbstractCommand {
+    @Option(names = "--database-url", paramLabel = "URL",
+            description = "The database to serve, e.g. postgresql://app:secret@127.0.0.1:5432/app. Env: DATABASE_URL;"
+                    + " without either, the libpq variables PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE.")
+    String databaseUrl;
+
+    @Option(names = "--migrations-dir", paramLabel = "DIR",
+            description = "Migrations to apply and watch (a mounted ConfigMap works as is). Env: MIGRATIONS_DIR, then"
+                    + " CONFIGMAP_PATH. Default: none (health only).")
+    String migrationsDir;
+
+    @Option(names = "--schema", paramLabel = "SCHEMA",
+            description = "Schema of the migration history table. Env: MIGRATE_SCHEMA. Default: public.")
+    String schema;
+
+    @Option(names = "--lock-timeout", paramLabel = "DURATION",
+            description = "How long to wait for another runner's migration lock. Env: MIGRATE_LOCK_TIMEOUT. Default: 5m.")
+    String lockTimeout;
+
+    @Option(names = "--wait-timeout", paramLabel = "DURATION",
+            description = "How long to wait at start for the server to accept connections before exiting with code 1,"
+                    + " e.g. 30s, 5m. Env: WAIT_TIMEOUT. Default: 5m.")
+    String waitTimeout;
+
+    @Option(names = "--no-create-database", negatable = false,
+            description = "Do not create the database when it does not exist (it is created by default). Env:"
+                    + " CREATE_DATABASE=false.")
+    boolean noCreateDatabase;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "YAML file of settings (keys are the long flag names). Env: PGWARDEN_CONFIG.")
+    Path config;
+
+    @Mixin
+    HealthOptions health;
+
+    @Override
+    protected int execute() throws InterruptedException {
+        SidecarSettings settings = settings(sources(config));
+        TerminationSignal stop = TerminationSignal.install();
+        return new SidecarAgent(settings, Clock.SYSTEM).run(stop);
+    }
+
+    /** Resolves and validates every setting, reporting all problems at once (exit code 2). */
+    SidecarSettings settings(ConfigSources sources) {
+        Problems problems = new Problems();
+        ConnectionSpec defaults;
+        try {
+            defaults = ConnectionSpec.fromEnv(sources.environment());
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+            defaults = ConnectionSpec.fromEnv(Map.of());
+        }
+        ConnectionSpec base = defaults;
+        ConnectionSpec target = sources.resolve(problems, base, u -> ConnectionSpec.parseUrl(u, base), "--database-url",
+                databaseUrl, "DATABASE_URL");
+        Path dir = sources.resolve(problems, null, SidecarCommand::existingDirectory, "--migrations-dir", migrationsDir,
+                "MIGRATIONS_DIR", "CONFIGMAP_PATH");
+        String historySchema = sources.resolve(problems, "public", SidecarCommand::identifier, "--schema", schema,
+                "MIGRATE_SCHEMA");
+        Duration lock = sources.resolve(problems, Duration.ofMinutes(5), SidecarCommand::positive, "--lock-timeout",
+                lockTimeout, "MIGRATE_LOCK_TIMEOUT");
+        Duration wait = sources.resolve(problems, SidecarSettings.DEFAULT_WAIT_TIMEOUT, SidecarCommand::positive,
+                "--wait-timeout", waitTimeout, "WAIT_TIMEOUT");
+        boolean create = !noCreateDatabase && sources.resolve(problems, true, SidecarCommand::bool, "--create-database",
+                null, "CREATE_DATABASE");
+        var address = health.resolve(sources, problems, "0.0.0.0");
+        problems.throwIfAny();
+        return new SidecarSettings(target, dir, historySchema, lock, address, wait, create);
+    }
+
+    static Path existingDirectory(String text) {
+        Path p = Path.of(text);
+        if (!Files.isDirectory(p)) {
+            throw new IllegalArgumentException("not a directory; mount the migrations there or fix the path");
+        }
+        return p;
+    }
+
+    static String identifier(String s) {
+        String problem = SqlIdentifiers.problem(s);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        return s;
+    }
+
+    static Duration positive(String text) {
+        Duration d = Durations.parse(text);
+        if (d.isZero()) {
+            throw new IllegalArgumentException("must be longer than 0");
+        }
+        return d;
+    }
+
+    static boolean bool(String text) {
+        return switch (text.toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw new IllegalArgumentException("expected true or false");
+        };
+    }
+}

@@ -1,0 +1,181 @@
+package io.pgwarden.health;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.pgwarden.core.ByteSize;
+import io.pgwarden.core.ErrorCode;
+import io.pgwarden.core.PgWardenException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's one HTTP server: probe endpoints (see {@link Endpoint}, {@link ProbeRules}) answering
+ * 200 or 503 with the JSON status document, and {@code /metrics}. GET and HEAD only (405
+ * otherwise), unknown paths 404, a bad {@code ?lag=} 400. Runs on the JDK's HttpServer with a
+ * small fixed pool, so it starts in milliseconds and answers liveness before any database work.
+ */
+public final class HealthServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HealthServer.class);
+    /** The health port when neither --health-port nor HEALTH_PORT is given (Patroni's REST API port too). */
+    public static final int DEFAULT_PORT = 8008;
+    /** Probes are short and CPU-bound once the status is cached; two threads match the small nodes we target. */
+    static final int THREADS = 2;
+    /** Pending connections the kernel queues while both threads are busy; bursts from load balancers fit. */
+    private static final int BACKLOG = 128;
+    /** Seconds to let in-flight requests finish on stop; probes answer in milliseconds. */
+    private static final int STOP_DELAY_SECONDS = 1;
+    private static final String JSON = "application/json; charset=utf-8";
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final StatusSource status;
+    private final AgentMetrics metrics;
+
+    private HealthServer(HttpServer server, ExecutorService executor, StatusSource status, AgentMetrics metrics) {
+        this.server = server;
+        this.executor = executor;
+        this.status = status;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Binds {@code address} and starts serving.
+     *
+     * @throws PgWardenException ENVIRONMENT when the port cannot be bound (in use, no permission)
+     */
+    public static HealthServer start(InetSocketAddress address, StatusSource status, AgentMetrics metrics) {
+        // The JDK server writes headers and body separately; with Nagle's algorithm on, the body waits for
+        // the client's delayed ACK (40 ms on Linux), capping a keep-alive client at ~25 requests/s per
+        // connection. Read once when the JDK's ServerConfig class loads, so it must be set before create().
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+        HttpServer http;
+        try {
+            http = HttpServer.create(address, BACKLOG);
+        } catch (IOException e) {
+            throw new PgWardenException(ErrorCode.ENVIRONMENT, "Cannot listen for health requests on "
+                    + address.getHostString() + ":" + address.getPort() + ": " + e.getMessage()
+                    + ". Choose another port with --health-port or HEALTH_PORT.", e);
+        }
+        AtomicInteger n = new AtomicInteger();
+        ExecutorService executor = Executors.newFixedThreadPool(THREADS, r -> {
+            Thread t = new Thread(r, "pgwarden-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        HealthServer hs = new HealthServer(http, executor, status, metrics);
+        http.createContext("/", hs::handle);
+        http.setExecutor(executor);
+        http.start();
+        log.info("health server listening on {}:{}", address.getHostString(), hs.port());
+        return hs;
+    }
+
+    /** The bound port (useful when started on port 0). */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String method = exchange.getRequestMethod();
+            String path = exchange.getRequestURI().getPath();
+            boolean head = "HEAD".equals(method);
+            if (!head && !"GET".equals(method)) {
+                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                send(exchange, 405, JSON, StatusDocument.error(path, 405, "method " + method
+                        + " is not allowed; use GET or HEAD"), false);
+                return;
+            }
+            if ("/metrics".equals(path)) {
+                String text = metrics.scrape(status.snapshot(StatusSource.Freshness.CURRENT));
+                send(exchange, 200, PROMETHEUS_TEXT, text, head);
+                return;
+            }
+            Optional<Endpoint> endpoint = Endpoint.forPath(path);
+            if (endpoint.isEmpty()) {
+                send(exchange, 404, JSON, StatusDocument.error(path, 404, "no endpoint " + path
+                        + "; use /liveness, /readiness, /primary, /read-write, /replica, /read-only, /health or /metrics"),
+                        head);
+                return;
+            }
+            ByteSize lag;
+            try {
+                lag = endpoint.get().acceptsLag() ? lagParameter(exchange.getRequestURI().getRawQuery()) : null;
+            } catch (IllegalArgumentException e) {
+                send(exchange, 400, JSON, StatusDocument.error(path, 400, e.getMessage()), head);
+                return;
+            }
+            // Liveness must not depend on PostgreSQL: it reads the last observation, never queries.
+            NodeStatus snapshot = status.snapshot(endpoint.get() == Endpoint.LIVENESS
+                    ? StatusSource.Freshness.LAST_KNOWN : StatusSource.Freshness.CURRENT);
+            ProbeDecision decision = ProbeRules.evaluate(endpoint.get(), snapshot, lag);
+            send(exchange, decision.httpStatus(), JSON, StatusDocument.render(path, decision, snapshot), head);
+        } catch (RuntimeException e) {
+            log.warn("health request {} failed: {}", exchange.getRequestURI().getPath(), e.toString());
+            log.debug("health request failure", e);
+            throw e;
+        }
+    }
+
+    /**
+     * Parses {@code lag} from a raw query string: bytes, or a size with a unit ({@code 16MB}).
+     *
+     * @return null when absent
+     * @throws IllegalArgumentException naming the parameter and its value
+     */
+    static ByteSize lagParameter(String rawQuery) {
+        if (rawQuery == null) {
+            return null;
+        }
+        for (String pair : rawQuery.split("&")) {
+            String[] kv = pair.split("=", 2);
+            if (!"lag".equals(URLDecoder.decode(kv[0], StandardCharsets.UTF_8))) {
+                continue;
+            }
+            String value = kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "";
+            try {
+                return ByteSize.parse(value, 1);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("query parameter lag=" + value
+                        + " is not a size: give bytes or a number with a unit (B, kB, MB, GB, TB), e.g. ?lag=16MB", e);
+            }
+        }
+        return null;
+    }
+
+    private static void send(HttpExchange exchange, int code, String contentType, String body, boolean head)
+            throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        if (head) {
+            exchange.getResponseHeaders().set("Content-Length", Integer.toString(bytes.length));
+            exchange.sendResponseHeaders(code, -1);
+            return;
+        }
+        exchange.sendResponseHeaders(code, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    /** Stops accepting requests, lets in-flight ones finish briefly, and stops the threads. */
+    @Override
+    public void close() {
+        server.stop(STOP_DELAY_SECONDS);
+        executor.shutdownNow();
+        log.info("health server stopped");
+    }
+}

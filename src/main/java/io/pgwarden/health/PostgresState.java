@@ -1,0 +1,24 @@
+package io.pgwarden.health;
+
+import java.util.Locale;
+
+/** Whether PostgreSQL accepts connections, as last observed by the agent. */
+public enum PostgresState {
+    /** No probe has completed yet (the agent has just started). */
+    NOT_PROBED,
+    /** The server answers but refuses connections for now (SQLSTATE 57P03: starting up or shutting down). */
+    STARTING,
+    /** The server accepts connections but the target database does not exist (SQLSTATE 3D000). */
+    DATABASE_MISSING,
+    /** The server accepts connections and answered the probe's queries. */
+    RUNNING,
+    /** The server could not be reached or did not answer the probe in time. */
+    UNREACHABLE,
+    /** The agent itself stopped the server (run mode, on SIGTERM); it is not expected back. */
+    STOPPED;
+
+    /** Lower-case name used in the JSON document, e.g. {@code not_probed}. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

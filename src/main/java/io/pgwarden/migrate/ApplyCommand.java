@@ -1,0 +1,157 @@
+package io.pgwarden.migrate;
+
+import io.pgwarden.core.Clock;
+import io.pgwarden.core.ErrorCode;
+import io.pgwarden.core.PgWardenException;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies pending migrations. The common case, nothing to do, costs one connection and one query returning
+ * one row (the history's digest, compared with the files'), and never takes the lock. Otherwise: validate, take the session lock, re-read the history (another runner may have
+ * applied things meanwhile), parse every file to run (a file that mixes transactional and
+ * non-transactional statements stops everything before anything runs), then run the versioned files of every
+ * chain, then the repeatable ones (so they may use objects of any chain). A failure stops its chain only.
+ */
+public final class ApplyCommand {
+    private static final Logger log = LoggerFactory.getLogger(ApplyCommand.class);
+
+    private final MigrationSettings settings;
+    private final RetryPolicy retry;
+    private final boolean skipValidation;
+    private final Clock clock;
+
+    /**
+     * @param retry          what to do with migrations recorded as failed
+     * @param skipValidation run even when applied files changed or are missing (implies {@link RetryPolicy#RETRY})
+     */
+    public ApplyCommand(MigrationSettings settings, RetryPolicy retry, boolean skipValidation, Clock clock) {
+        this.settings = settings;
+        this.retry = skipValidation ? RetryPolicy.RETRY : retry;
+        this.skipValidation = skipValidation;
+        this.clock = clock;
+    }
+
+    /**
+     * @throws PgWardenException INVALID_INPUT (bad names, duplicate versions, a mixed file), VALIDATION_FAILED,
+     *         LOCK_TIMEOUT, FAILED (connection); a failing migration is reported in the result, not thrown
+     */
+    public ApplyResult execute() {
+        long t0 = clock.nanoTime();
+        List<MigrationChain> chains = new MigrationResolver(settings.dir()).resolve();
+        long t1 = clock.nanoTime();
+        try (MigrationSession session = MigrationSession.open(settings, true, clock)) {
+            long t2 = clock.nanoTime();
+            if (!session.missing() && session.upToDate(chains)) {
+                log.info("up to date: {} files read in {} ms, connected in {} ms, history compared in {} ms",
+                        count(chains), ms(t1 - t0), ms(t2 - t1), ms(clock.nanoTime() - t2));
+                return new ApplyResult(List.of(), count(chains), false);
+            }
+            List<ChainReport> reports = session.reports(chains);
+            long t3 = clock.nanoTime();
+            validate(reports);
+            if (reports.stream().allMatch(r -> r.toApply(retry).isEmpty())) {
+                log.info("up to date: {} files read in {} ms, connected in {} ms, history read in {} ms",
+                        count(chains), ms(t1 - t0), ms(t2 - t1), ms(t3 - t2));
+                return new ApplyResult(List.of(), upToDate(reports), false);
+            }
+            session.lockAndPrepare();
+            try {
+                long t4 = clock.nanoTime();
+                reports = session.reports(chains);
+                validate(reports);
+                ApplyResult r = run(session, reports);
+                log.info("{} files read in {} ms, connected in {} ms, history read in {} ms, lock taken in {} ms,"
+                        + " {} files run in {} ms", count(chains), ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t4 - t3),
+                        r.outcomes().size(), ms(clock.nanoTime() - t4));
+                return r;
+            } finally {
+                session.unlock();
+            }
+        }
+    }
+
+    private static long ms(long nanos) {
+        return nanos / 1_000_000;
+    }
+
+    private static int count(List<MigrationChain> chains) {
+        return chains.stream().mapToInt(c -> c.versioned().size() + c.repeatable().size()).sum();
+    }
+
+    private void validate(List<ChainReport> reports) {
+        List<String> problems = Validation.problems(reports, retry != RetryPolicy.REFUSE);
+        if (problems.isEmpty()) {
+            return;
+        }
+        if (skipValidation) {
+            problems.forEach(p -> log.warn("validation skipped (--skip-validation): {}", p));
+            return;
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add("The migration history of " + settings.spec().display() + " does not match " + settings.dir()
+                + "; nothing was applied:");
+        problems.forEach(p -> lines.add("  " + p));
+        throw new PgWardenException(ErrorCode.VALIDATION_FAILED, String.join(System.lineSeparator(), lines));
+    }
+
+    private ApplyResult run(MigrationSession session, List<ChainReport> reports) {
+        int major;
+        try {
+            major = session.serverMajor();
+        } catch (SQLException e) {
+            throw session.failure("read the server version", e);
+        }
+        Map<ChainReport, List<Step>> plan = new LinkedHashMap<>();
+        for (ChainReport r : reports) {
+            List<Step> steps = new ArrayList<>();
+            for (MigrationInfo i : r.toApply(retry)) {
+                steps.add(new Step(SqlScript.load(i.file(), major), i.state() == MigrationState.FAILED ? i.applied() : null));
+            }
+            plan.put(r, steps);
+        }
+        MigrationExecutor executor = new MigrationExecutor(session.connection(), session.history(), clock);
+        List<ExecutionOutcome> outcomes = new ArrayList<>();
+        java.util.Set<ChainReport> stopped = new java.util.HashSet<>();
+        // Versioned files of every chain first, then repeatable ones, so a view may use tables of any chain.
+        for (boolean repeatablePhase : new boolean[] {false, true}) {
+            for (Map.Entry<ChainReport, List<Step>> e : plan.entrySet()) {
+                if (stopped.contains(e.getKey())) {
+                    continue;
+                }
+                for (Step step : e.getValue()) {
+                    if ((step.script().migration().type() == MigrationType.REPEATABLE) != repeatablePhase) {
+                        continue;
+                    }
+                    ExecutionOutcome o = executor.run(step.script(), step.previousFailure());
+                    outcomes.add(o);
+                    if (!o.success()) {
+                        log.warn("chain {}: stopped after the failure of {}; other chains go on",
+                                e.getKey().displayName(), o.migration().script());
+                        stopped.add(e.getKey());
+                        break;
+                    }
+                    log.debug("applied {} ({} ms)", o.migration().script(), o.millis());
+                }
+            }
+        }
+        return new ApplyResult(outcomes, upToDate(reports), true);
+    }
+
+    /** One file to run, parsed, with the failed row it replaces when retried. */
+    private record Step(SqlScript script, AppliedMigration previousFailure) {
+    }
+
+    private static long upToDate(List<ChainReport> reports) {
+        return reports.stream().flatMap(r -> r.migrations().stream())
+                .filter(i -> switch (i.state()) {
+                    case APPLIED, BELOW_BASELINE, FUTURE -> true;
+                    default -> false;
+                }).count();
+    }
+}

@@ -1,0 +1,164 @@
+package io.pgwarden.migrate;
+
+import io.pgwarden.pg.SqlIdentifiers;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@link SchemaHistory} in a PostgreSQL table, over one JDBC connection owned by the caller. */
+public final class JdbcSchemaHistory implements SchemaHistory {
+    public static final String TABLE = "pgwarden_schema_history";
+    private static final String UNDEFINED_TABLE = "42P01";
+    private static final String UNDEFINED_SCHEMA = "3F000";
+
+    private final Connection connection;
+    private final String schema;
+    private final String qualified;
+    private PreparedStatement insert;
+
+    public JdbcSchemaHistory(Connection connection, String schema) {
+        this.connection = connection;
+        this.schema = schema;
+        this.qualified = SqlIdentifiers.quote(schema) + "." + SqlIdentifiers.quote(TABLE);
+    }
+
+    @Override
+    public String tableName() {
+        return schema + "." + TABLE;
+    }
+
+    @Override
+    public List<AppliedMigration> readAll() throws SQLException {
+        List<AppliedMigration> rows = new ArrayList<>();
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT installed_rank, group_name, version, description, type, script,"
+                     + " checksum, installed_by, installed_on, execution_time_ms, success, error FROM " + qualified
+                     + " ORDER BY installed_rank")) {
+            while (rs.next()) {
+                int checksum = rs.getInt(7);
+                Integer cs = rs.wasNull() ? null : checksum;
+                Timestamp on = rs.getTimestamp(9);
+                rows.add(new AppliedMigration(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        MigrationType.valueOf(rs.getString(5)), rs.getString(6), cs, rs.getString(8),
+                        on == null ? null : on.toInstant(), rs.getInt(10), rs.getBoolean(11), rs.getString(12)));
+            }
+        } catch (SQLException e) {
+            if (UNDEFINED_TABLE.equals(e.getSQLState()) || UNDEFINED_SCHEMA.equals(e.getSQLState())) {
+                if (!connection.getAutoCommit()) {
+                    connection.rollback();
+                }
+                return List.of();
+            }
+            throw e;
+        }
+        return rows;
+    }
+
+    @Override
+    public java.util.Optional<String> latestSuccessDigest() throws SQLException {
+        String sql = "SELECT string_agg(group_name || '|' || script || '|' || checksum, E'\\n'"
+                + " ORDER BY group_name COLLATE \"C\", script COLLATE \"C\"), bool_and(success)"
+                + " FROM (SELECT DISTINCT ON (group_name, script) group_name, script, checksum, success FROM " + qualified
+                + " WHERE type <> 'BASELINE' ORDER BY group_name, script, installed_rank DESC) latest";
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            String digest = rs.getString(1);
+            return digest != null && rs.getBoolean(2) ? java.util.Optional.of(digest) : java.util.Optional.empty();
+        } catch (SQLException e) {
+            if (UNDEFINED_TABLE.equals(e.getSQLState()) || UNDEFINED_SCHEMA.equals(e.getSQLState())) {
+                return java.util.Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void createIfMissing() throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            if (!"public".equals(schema)) {
+                s.execute("CREATE SCHEMA IF NOT EXISTS " + SqlIdentifiers.quote(schema));
+            }
+            s.execute("CREATE TABLE IF NOT EXISTS " + qualified + " ("
+                    + "installed_rank bigserial PRIMARY KEY,"
+                    + " group_name text NOT NULL,"
+                    + " version text,"
+                    + " description text NOT NULL,"
+                    + " type text NOT NULL,"
+                    + " script text NOT NULL,"
+                    + " checksum integer,"
+                    + " installed_by text NOT NULL DEFAULT current_user,"
+                    + " installed_on timestamptz NOT NULL DEFAULT now(),"
+                    + " execution_time_ms integer NOT NULL,"
+                    + " success boolean NOT NULL,"
+                    + " error text)");
+        }
+    }
+
+    @Override
+    public void add(AppliedMigration row) throws SQLException {
+        if (insert == null) {
+            insert = connection.prepareStatement("INSERT INTO " + qualified + " (group_name, version, description,"
+                    + " type, script, checksum, execution_time_ms, success, error) VALUES (?,?,?,?,?,?,?,?,?)");
+        }
+        insert.setString(1, row.group());
+        insert.setString(2, row.version());
+        insert.setString(3, row.description());
+        insert.setString(4, row.type().name());
+        insert.setString(5, row.script());
+        if (row.checksum() == null) {
+            insert.setNull(6, Types.INTEGER);
+        } else {
+            insert.setInt(6, row.checksum());
+        }
+        insert.setInt(7, row.executionTimeMs());
+        insert.setBoolean(8, row.success());
+        insert.setString(9, row.error());
+        insert.executeUpdate();
+    }
+
+    @Override
+    public String recordStatement(AppliedMigration row) {
+        return "INSERT INTO " + qualified + " (group_name, version, description, type, script, checksum,"
+                + " execution_time_ms, success, error) VALUES (" + literal(row.group()) + ", " + literal(row.version())
+                + ", " + literal(row.description()) + ", " + literal(row.type().name()) + ", " + literal(row.script())
+                + ", " + (row.checksum() == null ? "NULL" : row.checksum().toString())
+                + ", (extract(epoch FROM clock_timestamp() - now()) * 1000)::int, " + row.success() + ", "
+                + literal(row.error()) + ")";
+    }
+
+    /** A string literal that reads the same whatever standard_conforming_strings is: E'' with escapes. */
+    static String literal(String value) {
+        if (value == null) {
+            return "NULL";
+        }
+        if (value.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("a history value cannot contain a NUL character");
+        }
+        return "E'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
+    }
+
+    @Override
+    public void delete(long installedRank) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + qualified + " WHERE installed_rank = ?")) {
+            ps.setLong(1, installedRank);
+            ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public void realign(long installedRank, int checksum, String description) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("UPDATE " + qualified
+                + " SET checksum = ?, description = ? WHERE installed_rank = ?")) {
+            ps.setInt(1, checksum);
+            ps.setString(2, description);
+            ps.setLong(3, installedRank);
+            ps.executeUpdate();
+        }
+    }
+}

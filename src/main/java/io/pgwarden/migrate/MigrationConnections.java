@@ -1,0 +1,112 @@
+package io.pgwarden.migrate;
+
+import io.pgwarden.core.ErrorCode;
+import io.pgwarden.core.PgWardenException;
+import io.pgwarden.pg.ConnectionSpec;
+import io.pgwarden.pg.PgConnections;
+import io.pgwarden.pg.SqlIdentifiers;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens the one connection a migration run uses (history, lock and files share it: no extra connection
+ * per file). Asks the server to check every second whether the client is still there while a statement
+ * runs ({@code client_connection_check_interval}, PostgreSQL 14+), so a runner killed during a long
+ * migration loses its transaction and its lock within a second instead of when the statement ends.
+ * Optionally creates the database first, through the {@code postgres} maintenance database.
+ */
+public final class MigrationConnections {
+    private static final Logger log = LoggerFactory.getLogger(MigrationConnections.class);
+    /** 1 s: a dead runner's lock is freed about a second after it died; the check costs one poll() per second. */
+    private static final String CHECK_INTERVAL_MS = "1000";
+    private static final String INVALID_CATALOG = "3D000";
+    private static final String DUPLICATE_DATABASE = "42P04";
+    private static final String UNIQUE_VIOLATION = "23505";
+    private static final String UNDEFINED_PARAMETER = "42704";
+    public static final String APPLICATION_NAME = "pgwarden migrate";
+
+    private MigrationConnections() {
+    }
+
+    /** Opens a connection to {@code spec}'s database; null when it does not exist and {@code create} is false. */
+    public static Connection open(ConnectionSpec spec, boolean create) {
+        ConnectionSpec s = "pgwarden".equals(spec.applicationName()) || spec.applicationName() == null
+                ? spec.withApplicationName(APPLICATION_NAME) : spec;
+        try {
+            return connect(s);
+        } catch (SQLException e) {
+            if (!INVALID_CATALOG.equals(e.getSQLState())) {
+                throw cannotConnect(s, e);
+            }
+            if (!create) {
+                return null;
+            }
+        }
+        createDatabase(s);
+        try {
+            return connect(s);
+        } catch (SQLException e) {
+            throw cannotConnect(s, e);
+        }
+    }
+
+    private static Connection connect(ConnectionSpec spec) throws SQLException {
+        Properties p = spec.jdbcProperties();
+        p.setProperty("options", "-c client_connection_check_interval=" + CHECK_INTERVAL_MS);
+        try {
+            return direct(spec.jdbcUrl(), p);
+        } catch (SQLException e) {
+            if (!UNDEFINED_PARAMETER.equals(e.getSQLState())) {
+                throw e;
+            }
+            log.debug("{} does not know client_connection_check_interval (PostgreSQL before 14)", spec.address());
+            return direct(spec.jdbcUrl(), spec.jdbcProperties());
+        }
+    }
+
+    /**
+     * Asks pgjdbc's driver directly: DriverManager would first scan every jar on the class path for
+     * java.sql.Driver services, which costs a noticeable part of a short command's start-up.
+     */
+    private static Connection direct(String url, Properties p) throws SQLException {
+        Connection c = DRIVER.connect(url, p);
+        if (c == null) {
+            throw new SQLException("pgjdbc does not accept the URL " + url, "08001");
+        }
+        return c;
+    }
+
+    private static final java.sql.Driver DRIVER = new org.postgresql.Driver();
+
+    /** CREATE DATABASE through the maintenance database; a concurrent runner creating it first is fine. */
+    static void createDatabase(ConnectionSpec spec) {
+        String name = spec.database();
+        String problem = SqlIdentifiers.problem(name);
+        if (problem != null) {
+            throw new PgWardenException(ErrorCode.INVALID_INPUT, "Database name '" + name + "' in --url/DATABASE_URL: "
+                    + problem + ".");
+        }
+        ConnectionSpec maintenance = spec.withDatabase("postgres");
+        try (Connection c = connect(maintenance); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + SqlIdentifiers.quote(name));
+            log.info("created database {} on {}", name, spec.address());
+        } catch (SQLException e) {
+            if (DUPLICATE_DATABASE.equals(e.getSQLState()) || UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                log.debug("database {} was created concurrently by another runner", name);
+                return;
+            }
+            throw new PgWardenException(ErrorCode.FAILED, "Database " + name + " does not exist on " + spec.address()
+                    + " and could not be created through database postgres: " + PgConnections.describe(e)
+                    + ". Create it, or give user " + spec.user() + " the CREATEDB privilege.", e);
+        }
+    }
+
+    private static PgWardenException cannotConnect(ConnectionSpec spec, SQLException e) {
+        return new PgWardenException(ErrorCode.FAILED, "Cannot connect to " + spec.display() + ": "
+                + PgConnections.describe(e) + ". Check that the server runs and the address, user and password are right.", e);
+    }
+}

@@ -1,0 +1,172 @@
+package io.pgwarden.migrate;
+
+import io.pgwarden.core.ErrorCode;
+import io.pgwarden.core.PgWardenException;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds the migration files of a directory and orders them into chains. Understands a directory mounted
+ * from a Kubernetes ConfigMap: when {@code ..data} exists, the snapshot it points to is read (so a
+ * concurrent update is never seen half-way), hidden entries ({@code ..2026_...}, {@code .git}) are ignored,
+ * and flattened {@code <group>_<NNN>_<description>.sql} keys belong to {@code <group>}. Files may sit in
+ * one level of group subdirectories; each group is an independent chain. Every problem (bad name,
+ * duplicate version, nesting too deep) is collected and reported at once as INVALID_INPUT.
+ */
+public final class MigrationResolver {
+    private static final Logger log = LoggerFactory.getLogger(MigrationResolver.class);
+    /** The symlink a ConfigMap volume swaps atomically on every update. */
+    static final String CONFIGMAP_DATA = "..data";
+
+    private final Path dir;
+
+    public MigrationResolver(Path dir) {
+        this.dir = dir;
+    }
+
+    /** The directory that holds the files right now: {@code dir/..data}'s target for a ConfigMap, else {@code dir}. */
+    public Path effectiveRoot() {
+        Path data = dir.resolve(CONFIGMAP_DATA);
+        if (Files.isDirectory(data)) {
+            try {
+                return data.toRealPath();
+            } catch (IOException e) {
+                return dir; // swapped away while we looked; the next call sees the new one
+            }
+        }
+        return dir;
+    }
+
+    /**
+     * Reads every migration file.
+     *
+     * @return the chains, the root chain ({@code ""}) first, then groups by name
+     * @throws PgWardenException INVALID_INPUT listing every problem found
+     */
+    public List<MigrationChain> resolve() {
+        if (!Files.isDirectory(dir)) {
+            throw new PgWardenException(ErrorCode.INVALID_INPUT, "Migrations directory " + dir
+                    + " does not exist or is not a directory; set --dir or MIGRATIONS_DIR (or CONFIGMAP_PATH).");
+        }
+        Path root = effectiveRoot();
+        List<String> problems = new ArrayList<>();
+        Map<String, List<ResolvedMigration>> byGroup = new TreeMap<>();
+        for (Path entry : sortedEntries(root, problems)) {
+            String name = entry.getFileName().toString();
+            // A name ending in .sql is taken for a file without a stat call: thousands of files list faster.
+            if (!MigrationNames.isSql(name) && Files.isDirectory(entry)) {
+                readGroup(entry, name, byGroup, problems);
+            } else if (MigrationNames.isSql(name)) {
+                MigrationNames.Parsed p = MigrationNames.parseTopLevel(name);
+                if (p == null) {
+                    problems.add(name + ": not a migration file name; " + MigrationNames.ACCEPTED + ".");
+                } else {
+                    String group = p.group() == null ? "" : p.group();
+                    add(byGroup, group, p, entry, problems);
+                }
+            } else {
+                log.debug("ignoring {} in {}: not a .sql file", name, dir);
+            }
+        }
+        List<MigrationChain> chains = new ArrayList<>();
+        byGroup.forEach((group, files) -> chains.add(chain(group, files, problems)));
+        if (!problems.isEmpty()) {
+            throw PgWardenException.invalid(prefixed(problems));
+        }
+        return chains;
+    }
+
+    private List<String> prefixed(List<String> problems) {
+        List<String> out = new ArrayList<>();
+        out.add("Migrations in " + dir + " cannot be used (" + problems.size() + " problem"
+                + (problems.size() == 1 ? "" : "s") + "); nothing was applied:");
+        problems.forEach(p -> out.add("  " + p));
+        return out;
+    }
+
+    private void readGroup(Path groupDir, String group, Map<String, List<ResolvedMigration>> byGroup,
+            List<String> problems) {
+        for (Path entry : sortedEntries(groupDir, problems)) {
+            String name = entry.getFileName().toString();
+            if (!MigrationNames.isSql(name) && Files.isDirectory(entry)) {
+                problems.add(group + "/" + name + ": directories nest one level only (<group>/<file>.sql);"
+                        + " move its files up into " + group + "/ or into a group of their own.");
+            } else if (MigrationNames.isSql(name)) {
+                MigrationNames.Parsed p = MigrationNames.parseInChain(name);
+                if (p == null) {
+                    problems.add(group + "/" + name + ": not a migration file name; " + MigrationNames.ACCEPTED + ".");
+                } else {
+                    add(byGroup, group, p, entry, problems);
+                }
+            }
+        }
+    }
+
+    private static void add(Map<String, List<ResolvedMigration>> byGroup, String group, MigrationNames.Parsed p,
+            Path path, List<String> problems) {
+        String script = group.isEmpty() ? p.fileName() : group + "/" + p.fileName();
+        int checksum;
+        try {
+            checksum = Checksums.of(Files.readAllBytes(path));
+        } catch (IOException e) {
+            problems.add(script + ": cannot be read (" + e.getMessage() + ").");
+            return;
+        }
+        byGroup.computeIfAbsent(group, g -> new ArrayList<>())
+                .add(new ResolvedMigration(group, p.type(), p.version(), p.description(), script, path, checksum));
+    }
+
+    private static MigrationChain chain(String group, List<ResolvedMigration> files, List<String> problems) {
+        List<ResolvedMigration> versioned = new ArrayList<>();
+        List<ResolvedMigration> repeatable = new ArrayList<>();
+        Map<MigrationVersion, ResolvedMigration> seen = new HashMap<>();
+        Map<String, ResolvedMigration> seenScripts = new HashMap<>();
+        for (ResolvedMigration m : files) {
+            ResolvedMigration sameScript = seenScripts.putIfAbsent(m.script(), m);
+            if (sameScript != null) {
+                problems.add(m.script() + ": found twice (" + sameScript.path() + " and " + m.path()
+                        + "); keep one of them.");
+                continue;
+            }
+            if (m.type() == MigrationType.REPEATABLE) {
+                repeatable.add(m);
+                continue;
+            }
+            ResolvedMigration other = seen.putIfAbsent(m.version(), m);
+            if (other != null) {
+                problems.add("chain " + MigrationChain.displayName(group) + ": " + other.script() + " and " + m.script()
+                        + " both have version " + m.version() + "; give one of them another version.");
+            } else {
+                versioned.add(m);
+            }
+        }
+        versioned.sort(Comparator.comparing(ResolvedMigration::version));
+        repeatable.sort(Comparator.comparing(ResolvedMigration::script));
+        return new MigrationChain(group, versioned, repeatable);
+    }
+
+    private static List<Path> sortedEntries(Path directory, List<String> problems) {
+        List<Path> entries = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(directory)) {
+            for (Path p : ds) {
+                if (!p.getFileName().toString().startsWith(".")) {
+                    entries.add(p);
+                }
+            }
+        } catch (IOException e) {
+            problems.add(directory + ": cannot be listed (" + e.getMessage() + ").");
+        }
+        entries.sort(Comparator.comparing(p -> p.getFileName().toString()));
+        return entries;
+    }
+}

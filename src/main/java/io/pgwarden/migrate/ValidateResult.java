@@ -1,0 +1,15 @@
+package io.pgwarden.migrate;
+
+import java.util.List;
+
+/** Validation problems (empty when the history matches the files), one sentence each with its remedy. */
+public record ValidateResult(List<String> problems, List<ChainReport> chains) {
+    public ValidateResult {
+        problems = List.copyOf(problems);
+        chains = List.copyOf(chains);
+    }
+
+    public boolean valid() {
+        return problems.isEmpty();
+    }
+}

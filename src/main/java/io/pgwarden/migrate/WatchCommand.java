@@ -1,0 +1,62 @@
+package io.pgwarden.migrate;
+
+import io.pgwarden.core.Clock;
+import io.pgwarden.core.PgWardenException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies migrations now and again whenever the directory changes, until the thread is interrupted. New
+ * versioned files and changed repeatable ones are applied; a failed migration is retried once its file
+ * changes ({@link RetryPolicy#RETRY_CHANGED}). Nothing stops the loop: every failure is logged, handed to
+ * the listener, and the watch goes on.
+ */
+public final class WatchCommand {
+    private static final Logger log = LoggerFactory.getLogger(WatchCommand.class);
+    /** A ConfigMap update and an editor's save both settle within a few hundred milliseconds. */
+    public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(500);
+
+    private final MigrationSettings settings;
+    private final Duration debounce;
+    private final Clock clock;
+    private final Consumer<ApplyResult> onApplied;
+    private final Consumer<PgWardenException> onError;
+
+    public WatchCommand(MigrationSettings settings, Duration debounce, Clock clock, Consumer<ApplyResult> onApplied,
+            Consumer<PgWardenException> onError) {
+        this.settings = settings;
+        this.debounce = debounce;
+        this.clock = clock;
+        this.onApplied = onApplied;
+        this.onError = onError;
+    }
+
+    /** Runs until interrupted; returns normally then. */
+    public void execute() throws IOException {
+        try (DirectoryWatch watch = new DirectoryWatch(settings.dir(), debounce, clock)) {
+            applyOnce();
+            while (!Thread.currentThread().isInterrupted()) {
+                watch.awaitChange();
+                log.info("migrations directory {} changed; applying", settings.dir());
+                applyOnce();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void applyOnce() {
+        try {
+            onApplied.accept(new ApplyCommand(settings, RetryPolicy.RETRY_CHANGED, false, clock).execute());
+        } catch (PgWardenException e) {
+            log.warn("migrate watch: {}", e.getMessage());
+            onError.accept(e);
+        } catch (RuntimeException e) {
+            log.error("migrate watch: unexpected error; the watch goes on", e);
+            onError.accept(new PgWardenException(io.pgwarden.core.ErrorCode.INTERNAL, String.valueOf(e.getMessage()), e));
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package io.pgwarden.topology;
+
+import io.pgwarden.core.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs {@link ReconcileCommand} every {@code interval}, one snapshot per cycle. Everything a cycle throws is
+ * caught here, logged and counted; the loop goes on. The decision's reason is logged at INFO when it changes
+ * (ERROR for split brain) and at DEBUG otherwise. Between full comparisons the loop only calls publishers when the
+ * decision changed; every {@link #RESYNC} it makes them compare anyway, to repair drift made by someone else.
+ */
+public final class WatchLoop implements Runnable, TopologyStatus {
+    /** Drift made outside pgwarden (a manual kubectl edit) is repaired within 30 s without API calls every cycle. */
+    static final Duration RESYNC = Duration.ofSeconds(30);
+    private static final Logger log = LoggerFactory.getLogger(WatchLoop.class);
+
+    private final ReconcileCommand command;
+    private final Duration interval;
+    private final Clock clock;
+
+    private volatile boolean running = true;
+    private volatile Thread thread;
+    private volatile ReconcileResult lastResult;
+    private volatile Instant lastCycleAt;
+    private volatile long cycles;
+    private volatile long failedCycles;
+    private volatile String lastError;
+
+    private DesiredEndpoints lastPublished;
+    private long lastFullCompare;
+    private String lastReason;
+
+    public WatchLoop(ReconcileCommand command, Duration interval, Clock clock) {
+        this.command = command;
+        this.interval = Objects.requireNonNull(interval, "interval");
+        this.clock = clock;
+    }
+
+    /** Runs cycles on the calling thread until {@link #stop()} or an interrupt. */
+    @Override
+    public void run() {
+        thread = Thread.currentThread();
+        while (running && !Thread.currentThread().isInterrupted()) {
+            long start = clock.nanoTime();
+            runCycle(start);
+            Duration rest = interval.minusNanos(clock.nanoTime() - start);
+            if (!running || rest.isNegative() || rest.isZero()) {
+                continue;
+            }
+            try {
+                clock.sleep(rest);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        log.info("endpoints watch stopped after {} cycles", cycles);
+    }
+
+    /** Runs one cycle; public so tests and the agent can drive the loop step by step. */
+    public void runCycle(long nowNanos) {
+        try {
+            boolean compareAll = lastPublished == null || nowNanos - lastFullCompare >= RESYNC.toNanos();
+            ReconcileResult result = command.execute(compareAll ? null : lastPublished);
+            if (compareAll) {
+                lastFullCompare = nowNanos;
+            }
+            TopologyDecision d = result.decision();
+            switch (d.outcome()) {
+                case PUBLISH, UNCHANGED -> lastPublished = result.publisherFailed() ? null : d.endpoints();
+                case SPLIT_BRAIN -> lastPublished = null; // publish (and clear the marker) once it is over
+                default -> { /* NO_PRIMARY: keep the last good endpoints */ }
+            }
+            logResult(result);
+            lastResult = result;
+        } catch (Exception e) {
+            failedCycles++;
+            lastError = e.getClass().getSimpleName() + ": " + io.pgwarden.core.Secrets.mask(String.valueOf(e.getMessage()));
+            log.error("endpoints watch: cycle failed: {}", lastError, e);
+            lastResult = null;
+        } finally {
+            cycles++;
+            lastCycleAt = clock.now();
+        }
+    }
+
+    private void logResult(ReconcileResult result) {
+        String reason = result.decision().reason().replaceFirst("^unchanged: ", "");
+        boolean changedReason = !reason.equals(lastReason) || result.changed() || result.publisherFailed();
+        lastReason = reason;
+        if (!changedReason) {
+            log.debug("endpoints watch: {}", result.summary());
+        } else if (result.decision().outcome() == TopologyOutcome.SPLIT_BRAIN) {
+            log.error("endpoints watch: {}", result.summary());
+        } else if (result.publisherFailed() || result.decision().outcome() == TopologyOutcome.NO_PRIMARY) {
+            log.warn("endpoints watch: {}", result.summary());
+        } else {
+            log.info("endpoints watch: {}", result.summary());
+        }
+    }
+
+    /** Ends {@link #run()} after the current cycle (or at once, when it is waiting for the next one). */
+    public void stop() {
+        running = false;
+        Thread t = thread;
+        if (t != null && t != Thread.currentThread()) {
+            t.interrupt();
+        }
+    }
+
+    @Override
+    public Optional<ReconcileResult> lastResult() {
+        return Optional.ofNullable(lastResult);
+    }
+
+    @Override
+    public Instant lastCycleAt() {
+        return lastCycleAt;
+    }
+
+    @Override
+    public long cycles() {
+        return cycles;
+    }
+
+    @Override
+    public long failedCycles() {
+        return failedCycles;
+    }
+
+    @Override
+    public String lastError() {
+        return lastError;
+    }
+}

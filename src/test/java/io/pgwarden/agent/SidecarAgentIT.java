@@ -1,0 +1,99 @@
+package io.pgwarden.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pgwarden.core.Clock;
+import io.pgwarden.core.PgWardenException;
+import io.pgwarden.pg.ConnectionSpec;
+import io.pgwarden.testing.TestPostgres;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The sidecar agent in-process against its own real server, which the test stops and starts. */
+class SidecarAgentIT {
+    /** Generous: starting and stopping servers on a shared 2-core machine. */
+    private static final Duration DEADLINE = Duration.ofSeconds(90);
+    private static TestPostgres pg;
+
+    @BeforeAll
+    static void startServer() {
+        pg = TestPostgres.start(TestPostgres.DEBIAN_15, java.util.Map.of());
+    }
+
+    @AfterAll
+    static void stopServer() {
+        pg.close();
+    }
+
+    private static SidecarSettings settings(ConnectionSpec target, int healthPort, Duration wait) {
+        return new SidecarSettings(target, null, "public", Duration.ofMinutes(1),
+                new InetSocketAddress("127.0.0.1", healthPort), wait, true);
+    }
+
+    private static CompletableFuture<Integer> runAsync(SidecarSettings settings, TerminationSignal stop) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return new SidecarAgent(settings, Clock.SYSTEM).run(stop);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }, r -> new Thread(r, "sidecar-under-test").start());
+    }
+
+    @Test
+    void createsTheDatabaseAndFollowsTheServerGoingAwayAndComingBack() throws Exception {
+        int port = TestPostgres.freePort();
+        AgentHttp http = new AgentHttp(port);
+        TerminationSignal stop = TerminationSignal.manual();
+        ConnectionSpec target = pg.spec().withDatabase("sidecar_app");
+        CompletableFuture<Integer> exit = runAsync(settings(target, port, Duration.ofSeconds(60)), stop);
+        try {
+            await().atMost(DEADLINE).until(() -> http.status("/readiness") == 200);
+            AgentHttp.Response ready = http.get("/readiness");
+            assertThat(ready.json().at("/postgres/state").asText()).isEqualTo("running");
+            assertThat(ready.json().get("role").asText()).isEqualTo("primary");
+
+            pg.stopServer("fast");
+            await().atMost(DEADLINE).until(() -> http.status("/readiness") == 503);
+            AgentHttp.Response away = http.get("/readiness");
+            assertThat(away.json().at("/postgres/state").asText()).isEqualTo("unreachable");
+            assertThat(away.json().get("reason").asText()).startsWith("PostgreSQL is unreachable: 127.0.0.1:" + pg.port());
+            assertThat(http.status("/liveness")).isEqualTo(200);
+            assertThat(exit).isNotDone();
+
+            pg.startServer();
+            await().atMost(DEADLINE).until(() -> http.status("/readiness") == 200);
+            assertThat(http.status("/primary")).isEqualTo(200);
+        } finally {
+            stop.request("test");
+        }
+        assertThat(exit.get(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isZero();
+        assertThat(http.status("/liveness")).as("health server closed after stop").isEqualTo(-1);
+    }
+
+    @Test
+    void answersLivenessWhileWaitingAndGivesUpAfterTheWaitTimeout() {
+        int port = TestPostgres.freePort();
+        int nowhere = TestPostgres.freePort();
+        AgentHttp http = new AgentHttp(port);
+        ConnectionSpec target = pg.spec().withHostPort("127.0.0.1", nowhere).withDatabase("app");
+        CompletableFuture<Integer> exit = runAsync(settings(target, port, Duration.ofSeconds(8)),
+                TerminationSignal.manual());
+        await().atMost(DEADLINE).until(() -> http.status("/liveness") == 200);
+        assertThat(http.status("/readiness")).isEqualTo(503);
+        assertThat(http.get("/health").json().get("reason").asText())
+                .startsWith("PostgreSQL is unreachable: 127.0.0.1:" + nowhere + ": Connection to 127.0.0.1:" + nowhere
+                        + " refused");
+        await().atMost(DEADLINE).until(exit::isDone);
+        assertThat(exit).failsWithin(Duration.ZERO).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .havingCause().isInstanceOf(PgWardenException.class)
+                .withMessageStartingWith("PostgreSQL at postgresql://postgres@127.0.0.1:" + nowhere
+                        + "/app did not accept connections within 8s (--wait-timeout); last error: 127.0.0.1:" + nowhere);
+    }
+}

@@ -1,0 +1,58 @@
+package io.pgwarden.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The CLI rejects bad input before connecting anywhere (the URL points at a closed port). */
+class MigrateCommandTest {
+    @TempDir
+    Path dir;
+
+    private String[] run(Map<String, String> env, String... args) {
+        CommandLine cli = Main.commandLine(env);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    }
+
+    @Test
+    void badNamesAndDuplicateVersionsExitWithInvalidInputNamingTheFiles() throws Exception {
+        Files.writeString(dir.resolve("V1__a.sql"), "SELECT 1;");
+        Files.writeString(dir.resolve("V1.0__b.sql"), "SELECT 1;");
+        Files.writeString(dir.resolve("users.sql"), "SELECT 1;");
+        String[] r = run(Map.of("DATABASE_URL", "postgresql://app@127.0.0.1:1/shop", "MIGRATIONS_DIR", dir.toString()),
+                "migrate", "apply");
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[2]).contains("error: Migrations in " + dir + " cannot be used (2 problems); nothing was applied:")
+                .contains("users.sql: not a migration file name; use V<version>__<description>.sql")
+                .contains("chain (root): V1.0__b.sql and V1__a.sql both have version 1; give one of them another version.");
+    }
+
+    @Test
+    void invalidSettingsAreReportedTogetherWithTheirOrigin() {
+        String[] r = run(Map.of("CONFIGMAP_PATH", dir.toString(), "MIGRATE_LOCK_TIMEOUT", "soon"),
+                "migrate", "validate", "--url", "mysql://x");
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[2]).contains("--url=mysql://x: expected a URL such as postgresql://user@host:5432/dbname")
+                .contains("MIGRATE_LOCK_TIMEOUT=soon: expected a duration such as 500ms, 10s, 2m or 1h");
+    }
+
+    @Test
+    void helpNamesEnvironmentVariablesAndExitCodes() {
+        String[] r = run(Map.of(), "migrate", "apply", "--help");
+        assertThat(r[0]).isEqualTo("0");
+        assertThat(r[1]).contains("DATABASE_URL").contains("MIGRATIONS_DIR").contains("CONFIGMAP_PATH")
+                .contains("Exit codes:").contains("a migration failed").contains("timed out waiting for the migration lock");
+    }
+}

@@ -1,0 +1,138 @@
+package io.pgwarden.health;
+
+import static io.pgwarden.health.Statuses.chain;
+import static io.pgwarden.health.Statuses.node;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The HTTP contract over a real socket, with hand-built snapshots (no PostgreSQL needed). */
+class HealthServerTest {
+    private static final AtomicReference<NodeStatus> current = new AtomicReference<>();
+    private static final List<StatusSource.Freshness> asked = new ArrayList<>();
+    private static HealthServer server;
+    private static HttpProbe http;
+
+    @BeforeAll
+    static void start() {
+        StatusSource source = freshness -> {
+            synchronized (asked) {
+                asked.add(freshness);
+            }
+            return current.get();
+        };
+        server = HealthServer.start(new InetSocketAddress("127.0.0.1", 0), source, new AgentMetrics());
+        http = new HttpProbe(server.port());
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @BeforeEach
+    void primary() {
+        current.set(node(Statuses.primary()));
+        synchronized (asked) {
+            asked.clear();
+        }
+    }
+
+    @Test
+    void primaryAnswersPrimaryAndReadWriteButNotReplica() {
+        assertThat(http.status("/primary")).isEqualTo(200);
+        assertThat(http.status("/read-write")).isEqualTo(200);
+        assertThat(http.status("/read-only")).isEqualTo(200);
+        assertThat(http.status("/health")).isEqualTo(200);
+        HttpProbe.Response replica = http.get("/replica");
+        assertThat(replica.status()).isEqualTo(503);
+        assertThat(replica.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");
+        JsonNode doc = replica.json();
+        assertThat(doc.get("probe").asText()).isEqualTo("/replica");
+        assertThat(doc.get("reason").asText()).isEqualTo("PostgreSQL is a primary, not a replica");
+        assertThat(doc.get("role").asText()).isEqualTo("primary");
+        assertThat(doc.at("/postgres/state").asText()).isEqualTo("running");
+        assertThat(doc.at("/postgres/timeline").asLong()).isEqualTo(3);
+        assertThat(doc.at("/postgres/current_lsn").asText()).isEqualTo("0/3000060");
+        assertThat(doc.at("/postgres/replication_lag/bytes").asLong()).isZero();
+        assertThat(doc.at("/postgres/connections/active").asLong()).isEqualTo(2);
+        assertThat(doc.get("version").asText()).isEqualTo("0.1.0-test");
+        assertThat(doc.get("uptime_seconds").asLong()).isEqualTo(42);
+    }
+
+    @Test
+    void headAnswersTheSameStatusWithoutABody() {
+        HttpProbe.Response head = http.send("HEAD", "/replica");
+        assertThat(head.status()).isEqualTo(503);
+        assertThat(head.body()).isEmpty();
+        assertThat(http.send("HEAD", "/primary").status()).isEqualTo(200);
+        assertThat(http.send("HEAD", "/metrics").status()).isEqualTo(200);
+    }
+
+    @Test
+    void unknownPathsAre404AndOtherMethods405() {
+        HttpProbe.Response missing = http.get("/primary/");
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.json().get("error").asText()).isEqualTo("no endpoint /primary/; use /liveness, /readiness,"
+                + " /primary, /read-write, /replica, /read-only, /health or /metrics");
+        HttpProbe.Response post = http.send("POST", "/readiness");
+        assertThat(post.status()).isEqualTo(405);
+        assertThat(post.headers().firstValue("Allow")).hasValue("GET, HEAD");
+    }
+
+    @Test
+    void badLagIs400NamingTheParameter() {
+        HttpProbe.Response r = http.get("/replica?lag=lots");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().get("error").asText()).isEqualTo("query parameter lag=lots is not a size: give bytes or a"
+                + " number with a unit (B, kB, MB, GB, TB), e.g. ?lag=16MB");
+        assertThat(http.get("/replica?lag=16XB").status()).isEqualTo(400);
+    }
+
+    @Test
+    void lagFiltersReplicas() {
+        current.set(node(Statuses.replica(20L * 1024 * 1024, true)));
+        assertThat(http.status("/replica")).isEqualTo(200);
+        assertThat(http.status("/replica?lag=16MB")).isEqualTo(503);
+        assertThat(http.status("/replica?lag=32MB")).isEqualTo(200);
+        assertThat(http.status("/replica?lag=" + (21 * 1024 * 1024))).isEqualTo(200);
+        assertThat(http.status("/read-only?lag=16MB")).isEqualTo(503);
+        assertThat(http.status("/primary")).isEqualTo(503);
+    }
+
+    @Test
+    void livenessReadsTheLastObservationAndNeverAsksForAFreshOne() {
+        current.set(node(Statuses.unreachable("127.0.0.1:1: Connection refused")));
+        assertThat(http.status("/liveness")).isEqualTo(200);
+        synchronized (asked) {
+            assertThat(asked).containsExactly(StatusSource.Freshness.LAST_KNOWN);
+        }
+        assertThat(http.status("/readiness")).isEqualTo(503);
+        synchronized (asked) {
+            assertThat(asked).containsExactly(StatusSource.Freshness.LAST_KNOWN, StatusSource.Freshness.CURRENT);
+        }
+    }
+
+    @Test
+    void failedMigrationIsInTheDocumentAndPasswordsNeverAre() {
+        String error = "Migration V2__bad.sql failed (SQLSTATE 42601) on postgresql://app:s3cret@db:5432/app";
+        current.set(node(Statuses.unreachable("connect to postgresql://app:s3cret@db/app failed: password=s3cret"),
+                List.of(chain("app", ChainState.FAILED, 1, 1, 1, error)), List.of()));
+        HttpProbe.Response r = http.get("/readiness");
+        assertThat(r.status()).isEqualTo(503);
+        assertThat(r.body()).doesNotContain("s3cret");
+        JsonNode chainDoc = r.json().get("migrations").get(0);
+        assertThat(chainDoc.get("chain").asText()).isEqualTo("app");
+        assertThat(chainDoc.get("state").asText()).isEqualTo("failed");
+        assertThat(chainDoc.get("failed").asInt()).isEqualTo(1);
+        assertThat(chainDoc.get("error").asText()).startsWith("Migration V2__bad.sql failed (SQLSTATE 42601)");
+    }
+}

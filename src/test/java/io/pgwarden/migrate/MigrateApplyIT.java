@@ -1,0 +1,225 @@
+package io.pgwarden.migrate;
+
+import static io.pgwarden.migrate.MigrateFixture.cli;
+import static io.pgwarden.migrate.MigrateFixture.column;
+import static io.pgwarden.migrate.MigrateFixture.url;
+import static io.pgwarden.migrate.MigrateFixture.write;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgwarden.core.Clock;
+import io.pgwarden.pg.ConnectionSpec;
+import io.pgwarden.testing.TestPostgres;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** apply, info, validate and repair on a real PostgreSQL 15, one fresh database per test. */
+class MigrateApplyIT {
+    private final TestPostgres pg = TestPostgres.shared();
+
+    @TempDir
+    Path dir;
+
+    private void standardSet() throws Exception {
+        write(dir, "V1__create_users.sql", "CREATE TABLE users (id bigint PRIMARY KEY, name text NOT NULL);\n"
+                + "INSERT INTO users VALUES (1, 'a;b'), (2, $$c;d$$);\n");
+        write(dir, "V2__index.sql", "-- must run outside a transaction\nCREATE INDEX CONCURRENTLY users_name_idx ON users (name);\n");
+        write(dir, "V10__orders.sql", "CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint REFERENCES users);\n");
+        write(dir, "R__views.sql", "CREATE OR REPLACE VIEW user_names AS SELECT name FROM users;\n");
+        write(dir, "gcp/001_create_schema.sql", "CREATE SCHEMA gcp;\n");
+    }
+
+    @Test
+    void freshApplyCreatesTheDatabaseAndARerunIsANoOp() throws Exception {
+        standardSet();
+        ConnectionSpec spec = pg.spec().withDatabase("created_by_apply_" + Long.toHexString(System.nanoTime()));
+
+        var first = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
+
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(first.out()).contains("applied V2__index.sql (").contains("outside a transaction")
+                .contains("Applied 5 migrations, 0 failed, 0 already applied.");
+        assertThat(column(spec, "SELECT script FROM pgwarden_schema_history WHERE success ORDER BY installed_rank"))
+                .containsExactly("V1__create_users.sql", "V2__index.sql", "V10__orders.sql",
+                        "gcp/001_create_schema.sql", "R__views.sql");
+        assertThat(column(spec, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'users_name_idx'::regclass"))
+                .containsExactly("t");
+        assertThat(column(spec, "SELECT name FROM user_names ORDER BY 1")).containsExactly("a;b", "c;d");
+
+        var second = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
+        assertThat(second.exitCode()).isZero();
+        assertThat(second.out()).isEqualTo("Up to date: 5 migrations already applied, nothing to do." + System.lineSeparator());
+        assertThat(column(spec, "SELECT count(*) FROM pgwarden_schema_history")).containsExactly("5");
+
+        write(dir, "R__views.sql", "CREATE OR REPLACE VIEW user_names AS SELECT name, id FROM users;\n");
+        write(dir, "V11__o'brien_more.sql", "ALTER TABLE orders ADD COLUMN total numeric;\n");
+        var info = cli("migrate", "info", "--url", url(spec), "--dir", dir.toString());
+        assertThat(info.out()).containsPattern("\\(root\\)\\s+11\\s+o'brien more\\s+pending")
+                .containsPattern("\\(root\\)\\s+R\\s+views\\s+pending")
+                .containsPattern("gcp\\s+001\\s+create schema\\s+applied");
+        var third = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
+        assertThat(third.out()).contains("applied V11__o'brien_more.sql").contains("applied R__views.sql")
+                .contains("Applied 2 migrations, 0 failed, 4 already applied.");
+    }
+
+    @Test
+    void fourRunnersStartedAtOnceApplyEachMigrationExactlyOnce() throws Exception {
+        for (int i = 1; i <= 12; i++) {
+            write(dir, String.format("%03d_step.sql", i), "CREATE TABLE step_" + i + " (id int);\nSELECT pg_sleep(0.02);\n");
+        }
+        write(dir, "013_index.sql", "CREATE INDEX CONCURRENTLY step_1_idx ON step_1 (id);\n");
+        write(dir, "aws/001_schema.sql", "CREATE SCHEMA aws;\n");
+        ConnectionSpec spec = pg.createDatabase("four_runners");
+        MigrationSettings settings = MigrateFixture.settings(spec, dir);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<ApplyResult>> results = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return new ApplyCommand(settings, RetryPolicy.REFUSE, false, Clock.SYSTEM).execute();
+                }));
+            }
+            start.countDown();
+            long applied = 0;
+            for (Future<ApplyResult> f : results) {
+                ApplyResult r = f.get(120, TimeUnit.SECONDS);
+                assertThat(r.failures()).isEmpty();
+                applied += r.appliedCount();
+            }
+            assertThat(applied).isEqualTo(14);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(column(spec, "SELECT script FROM pgwarden_schema_history GROUP BY script HAVING count(*) > 1")).isEmpty();
+        assertThat(column(spec, "SELECT count(*) FROM pgwarden_schema_history WHERE success")).containsExactly("14");
+    }
+
+    @Test
+    void aChangedAppliedFileIsCaughtByValidateAndByApply() throws Exception {
+        write(dir, "V1__a.sql", "CREATE TABLE a (id int);\n");
+        write(dir, "V2__b.sql", "CREATE TABLE b (id int);\n");
+        ConnectionSpec spec = pg.createDatabase("changed");
+        assertThat(cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString()).exitCode()).isZero();
+        int recorded = Checksums.of("CREATE TABLE a (id int);\n".getBytes());
+        write(dir, "V1__a.sql", "CREATE TABLE a (id bigint);\n");
+        int now = Checksums.of("CREATE TABLE a (id bigint);\n".getBytes());
+        write(dir, "V3__c.sql", "CREATE TABLE c (id int);\n");
+        String problem = "V1__a.sql was changed after it was applied (recorded checksum " + recorded + ", file now " + now
+                + "). Restore the file, or run 'pgwarden migrate repair' to accept the file as it is now (it is not run again).";
+
+        var validate = cli("migrate", "validate", "--url", url(spec), "--dir", dir.toString());
+        assertThat(validate.exitCode()).isEqualTo(6);
+        assertThat(validate.err()).contains(problem);
+
+        var apply = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
+        assertThat(apply.exitCode()).isEqualTo(6);
+        assertThat(apply.err()).contains("does not match " + dir + "; nothing was applied:").contains(problem);
+        assertThat(column(spec, "SELECT to_regclass('c') IS NULL")).containsExactly("t");
+
+        var repair = cli("migrate", "repair", "--url", url(spec), "--dir", dir.toString());
+        assertThat(repair.exitCode()).isZero();
+        assertThat(repair.out()).contains("realigned the checksum of V1__a.sql from " + recorded + " to " + now);
+        assertThat(cli("migrate", "validate", "--url", url(spec), "--dir", dir.toString()).out())
+                .startsWith("Valid: 3 migrations in 1 chain match the history.");
+        assertThat(cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString()).out()).contains("applied V3__c.sql");
+    }
+
+    @Test
+    void aFailureInTheMiddleRollsBackStopsItsChainAndLetsOtherChainsGoOn() throws Exception {
+        write(dir, "V1__ok.sql", "CREATE TABLE one (id int);\n");
+        write(dir, "V2__bad.sql", "CREATE TABLE two (id int);\n\nINSERT INTO missing_table\nVALUES (1);\n");
+        write(dir, "V3__later.sql", "CREATE TABLE three (id int);\n");
+        write(dir, "aws/001_schema.sql", "CREATE SCHEMA aws;\n");
+        ConnectionSpec spec = pg.createDatabase("failure");
+
+        var apply = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
+
+        assertThat(apply.exitCode()).isEqualTo(5);
+        assertThat(apply.err()).contains("error: Migration V2__bad.sql failed at line 3 (SQLSTATE 42P01: relation"
+                + " \"missing_table\" does not exist); its transaction was rolled back, so nothing of it stayed applied;"
+                + " later migrations of chain (root) were not applied. Fix the file, then run 'pgwarden migrate repair'"
+                + " and apply again (or 'pgwarden migrate apply --retry-failed').");
+        assertThat(column(spec, "SELECT coalesce(to_regclass('two')::text, 'none'), coalesce(to_regclass('three')::text, 'none')"))
+                .containsExactly("none");
+        assertThat(column(spec, "SELECT to_regclass('three') IS NULL")).containsExactly("t");
+        assertThat(column(spec, "SELECT count(*) FROM pg_namespace WHERE nspname = 'aws'")).containsExactly("1");
+        assertThat(column(spec, "SELECT script || ':' || success FROM pgwarden_schema_history ORDER BY installed_rank"))
+                .containsExactly("V1__ok.sql:true", "V2__bad.sql:false", "aws/001_schema.sql:true");
+
+        var again = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
+        assertThat(again.exitCode()).isEqualTo(6);
+        assertThat(again.err()).contains("V2__bad.sql is recorded as failed on ").contains("(V2__bad.sql line 3: SQLSTATE 42P01:");
+
+        write(dir, "V2__bad.sql", "CREATE TABLE two (id int);\n");
+        var retry = cli("migrate", "apply", "--retry-failed", "--url", url(spec), "--dir", dir.toString());
+        assertThat(retry.exitCode()).as(retry.err()).isZero();
+        assertThat(column(spec, "SELECT script || ':' || success FROM pgwarden_schema_history ORDER BY installed_rank"))
+                .containsExactly("V1__ok.sql:true", "aws/001_schema.sql:true", "V2__bad.sql:true", "V3__later.sql:true");
+    }
+
+    @Test
+    void aFileMixingTransactionalAndNonTransactionalStatementsStopsEverythingBeforeAnythingRuns() throws Exception {
+        write(dir, "V1__ok.sql", "CREATE TABLE ok (id int);\n");
+        write(dir, "V2__mixed.sql", "CREATE TABLE mixed (id int);\nCREATE INDEX CONCURRENTLY mixed_idx ON mixed (id);\n");
+        ConnectionSpec spec = pg.createDatabase("mixed");
+
+        var apply = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
+
+        assertThat(apply.exitCode()).isEqualTo(2);
+        assertThat(apply.err()).contains("error: Migration V2__mixed.sql mixes a statement that cannot run inside a"
+                + " transaction (line 2: CREATE INDEX CONCURRENTLY) with statements that must run in one (line 1:");
+        assertThat(column(spec, "SELECT count(*) FROM pgwarden_schema_history")).containsExactly("0");
+        assertThat(column(spec, "SELECT to_regclass('ok') IS NULL")).containsExactly("t");
+    }
+
+    @Test
+    void aLockHeldByAnotherSessionIsReportedAndGoesAwayWithIt() throws Exception {
+        write(dir, "V1__a.sql", "CREATE TABLE a (id int);\n");
+        ConnectionSpec spec = pg.createDatabase("locked");
+        try (var holder = io.pgwarden.pg.PgConnections.open(spec.withApplicationName("other runner"));
+             var st = holder.createStatement()) {
+            st.execute("SELECT pg_advisory_lock(" + MigrationLock.KEY + ")");
+            var rs = st.executeQuery("SELECT pg_backend_pid()");
+            rs.next();
+            int pid = rs.getInt(1);
+
+            var blocked = cli("migrate", "apply", "--lock-timeout", "1s", "--url", url(spec), "--dir", dir.toString());
+
+            assertThat(blocked.exitCode()).isEqualTo(7);
+            assertThat(blocked.err()).contains("Timed out after 1s waiting for the migration lock on database "
+                    + spec.database() + ": it is held by pid " + pid + " (application 'other runner', client 127.0.0.1,"
+                    + " session started ").contains("If that runner is stuck, end its session with SELECT"
+                    + " pg_terminate_backend(" + pid + "); the lock goes with it.");
+        }
+        var after = cli("migrate", "apply", "--lock-timeout", "30s", "--url", url(spec), "--dir", dir.toString());
+        assertThat(after.exitCode()).as(after.err()).isZero();
+        assertThat(after.out()).contains("applied V1__a.sql");
+    }
+
+    @Test
+    void baselineMarksAnExistingSchemaAsApplied() throws Exception {
+        write(dir, "V1__a.sql", "CREATE TABLE a (id int);\n");
+        write(dir, "V2__b.sql", "CREATE TABLE b (id int);\n");
+        write(dir, "V3__c.sql", "CREATE TABLE c (id int);\n");
+        ConnectionSpec spec = pg.createDatabase("baseline");
+        MigrateFixture.execute(spec, "CREATE TABLE a (id int); CREATE TABLE b (id int);");
+
+        var baseline = cli("migrate", "baseline", "--version", "2", "--url", url(spec), "--dir", dir.toString());
+        assertThat(baseline.out()).isEqualTo("Baselined at version 2: (root)" + System.lineSeparator());
+        var plan = cli("migrate", "plan", "--url", url(spec), "--dir", dir.toString());
+        assertThat(plan.out()).contains("1. V3__c.sql").doesNotContain("V1__a.sql").contains("in a transaction");
+        var apply = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
+        assertThat(apply.out()).contains("Applied 1 migration, 0 failed, 2 already applied.");
+        assertThat(cli("migrate", "info", "--url", url(spec), "--dir", dir.toString()).out())
+                .containsPattern("1\\s+a\\s+below baseline").containsPattern("2\\s+<< baseline >>\\s+baseline");
+    }
+}

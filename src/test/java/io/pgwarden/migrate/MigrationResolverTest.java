@@ -1,0 +1,109 @@
+package io.pgwarden.migrate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pgwarden.core.ErrorCode;
+import io.pgwarden.core.PgWardenException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MigrationResolverTest {
+    @TempDir
+    Path dir;
+
+    private void write(String name, String content) throws IOException {
+        Path p = dir.resolve(name);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, content);
+    }
+
+    @Test
+    void ordersVersionsNumericallyAndRepeatablesLast() throws IOException {
+        for (String n : List.of("V10__ten.sql", "V9__nine.sql", "V1.10__x.sql", "V1.9__y.sql", "V2024.01.05.1__date.sql",
+                "R__views.sql", "V1_2__underscore.sql", "README.md", ".hidden.sql")) {
+            write(n, "SELECT 1;");
+        }
+        List<MigrationChain> chains = new MigrationResolver(dir).resolve();
+        assertThat(chains).hasSize(1);
+        assertThat(chains.get(0).versioned()).extracting(ResolvedMigration::script).containsExactly(
+                "V1_2__underscore.sql", "V1.9__y.sql", "V1.10__x.sql", "V9__nine.sql", "V10__ten.sql",
+                "V2024.01.05.1__date.sql");
+        assertThat(chains.get(0).versioned().get(0).version()).hasToString("1.2");
+        assertThat(chains.get(0).versioned().get(0).description()).isEqualTo("underscore");
+        assertThat(chains.get(0).repeatable()).extracting(ResolvedMigration::script).containsExactly("R__views.sql");
+    }
+
+    @Test
+    void groupsAreIndependentChainsAndFlattenedConfigMapKeysJoinThem() throws IOException {
+        write("gcp/001_create_schema.sql", "CREATE SCHEMA gcp;");
+        write("gcp/010_later.sql", "SELECT 1;");
+        write("gcp_002_second.sql", "SELECT 2;");
+        write("aws/001_create_schema.sql", "CREATE SCHEMA aws;");
+        write("001_root.sql", "SELECT 0;");
+        List<MigrationChain> chains = new MigrationResolver(dir).resolve();
+        assertThat(chains).extracting(MigrationChain::group).containsExactly("", "aws", "gcp");
+        assertThat(chains.get(2).versioned()).extracting(ResolvedMigration::script)
+                .containsExactly("gcp/001_create_schema.sql", "gcp/002_second.sql", "gcp/010_later.sql");
+    }
+
+    @Test
+    void configMapMountIsReadThroughItsDataSymlink() throws IOException {
+        Path snapshot = dir.resolve("..2026_11_23_20_00_00.123");
+        Files.createDirectories(snapshot);
+        Files.writeString(snapshot.resolve("gcp_001_create_schema.sql"), "CREATE SCHEMA gcp;");
+        Files.writeString(snapshot.resolve("V1__init.sql"), "SELECT 1;");
+        Files.createSymbolicLink(dir.resolve("..data"), dir.relativize(snapshot));
+        Files.createSymbolicLink(dir.resolve("gcp_001_create_schema.sql"), Path.of("..data/gcp_001_create_schema.sql"));
+        Files.createSymbolicLink(dir.resolve("V1__init.sql"), Path.of("..data/V1__init.sql"));
+        List<MigrationChain> chains = new MigrationResolver(dir).resolve();
+        assertThat(chains).extracting(MigrationChain::group).containsExactly("", "gcp");
+        assertThat(chains.get(1).versioned().get(0).script()).isEqualTo("gcp/001_create_schema.sql");
+        assertThat(chains.get(1).versioned().get(0).description()).isEqualTo("create schema");
+    }
+
+    @Test
+    void badNamesDuplicateVersionsAndDeepNestingAreAllReported() throws IOException {
+        write("V1__first.sql", "SELECT 1;");
+        write("001_same_version.sql", "SELECT 1;");
+        write("create_users.sql", "SELECT 1;");
+        write("gcp/V1__a.sql", "SELECT 1;");
+        write("gcp/V1.0__b.sql", "SELECT 1;");
+        write("gcp/deeper/V2__c.sql", "SELECT 1;");
+        assertThatThrownBy(() -> new MigrationResolver(dir).resolve())
+                .isInstanceOfSatisfying(PgWardenException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
+                .hasMessage(String.join(System.lineSeparator(),
+                        "Migrations in " + dir + " cannot be used (4 problems); nothing was applied:",
+                        "  create_users.sql: not a migration file name; use V<version>__<description>.sql"
+                                + " (e.g. V1.2__add_users.sql), R__<description>.sql or <NNN>_<description>.sql"
+                                + " (e.g. 001_create_schema.sql).",
+                        "  gcp/deeper: directories nest one level only (<group>/<file>.sql); move its files up into"
+                                + " gcp/ or into a group of their own.",
+                        "  chain (root): 001_same_version.sql and V1__first.sql both have version 1; give one of them"
+                                + " another version.",
+                        "  chain gcp: gcp/V1.0__b.sql and gcp/V1__a.sql both have version 1; give one of them another version."));
+    }
+
+    @Test
+    void missingDirectoryNamesTheSettings() {
+        assertThatThrownBy(() -> new MigrationResolver(dir.resolve("nope")).resolve())
+                .hasMessage("Migrations directory " + dir.resolve("nope") + " does not exist or is not a directory;"
+                        + " set --dir or MIGRATIONS_DIR (or CONFIGMAP_PATH).");
+    }
+
+    @Test
+    void checksumsIgnoreLineEndings() {
+        int lf = Checksums.of("CREATE TABLE a (id int);\nSELECT 1;\n".getBytes(StandardCharsets.UTF_8));
+        int crlf = Checksums.of("CREATE TABLE a (id int);\r\nSELECT 1;\r\n".getBytes(StandardCharsets.UTF_8));
+        int bom = Checksums.of("\uFEFFCREATE TABLE a (id int);\r\nSELECT 1;\r\n".getBytes(StandardCharsets.UTF_8));
+        int other = Checksums.of("CREATE TABLE b (id int);\nSELECT 1;\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(crlf).isEqualTo(lf);
+        assertThat(bom).isEqualTo(lf);
+        assertThat(other).isNotEqualTo(lf);
+    }
+}
