@@ -77,9 +77,9 @@ public final class EndpointsOptions {
                 connectTimeout, "PGCONNECT_TIMEOUT");
         LagLimit lag = src.resolve(problems, LagLimit.NONE, LagLimit::parse, "--max-lag", maxLag, "MAX_LAG");
         ConnectionSpec base = ConnectionSpec.fromEnv(Map.of());
-        String u = src.resolve(problems, env.getOrDefault("PGUSER", "postgres"), v -> v, "--user", user);
-        String db = src.resolve(problems, env.getOrDefault("PGDATABASE", "postgres"), v -> v, "--database", database);
-        String ssl = src.resolve(problems, env.getOrDefault("PGSSLMODE", "prefer"), EndpointsOptions::sslmode, "--sslmode",
+        String u = src.resolve(problems, "postgres", v -> v, "--user", user, "PGUSER");
+        String db = src.resolve(problems, "postgres", v -> v, "--database", database, "PGDATABASE");
+        String ssl = src.resolve(problems, "prefer", EndpointsOptions::sslmode, "--sslmode",
                 sslmode, "PGSSLMODE");
         ConnectionSpec probe = new ConnectionSpec(base.host(), base.port(), db, u, env.get("PGPASSWORD"), ssl, timeout,
                 "pgwarden-endpoints");
