@@ -35,7 +35,7 @@ public final class EndpointsWatchCommand extends AbstractCommand {
     @Override
     protected int execute() throws InterruptedException {
         Problems problems = new Problems();
-        Duration every = sources(null).resolve(problems, DEFAULT_INTERVAL, EndpointsWatchCommand::interval, "--interval",
+        Duration every = sources(options.config).resolve(problems, DEFAULT_INTERVAL, EndpointsWatchCommand::interval, "--interval",
                 interval, "WATCH_INTERVAL");
         EndpointsConfig config = options.resolve(env());
         problems.throwIfAny();
