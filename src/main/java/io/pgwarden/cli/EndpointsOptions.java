@@ -66,8 +66,12 @@ public final class EndpointsOptions {
 
     /** Resolves and validates every setting, reporting all problems at once (exit code 2). */
     EndpointsConfig resolve(Map<String, String> env) {
+        return resolve(env, new Problems());
+    }
+
+    /** As {@link #resolve(Map)}, reporting the caller's {@code problems} (e.g. watch's --interval) together with these. */
+    EndpointsConfig resolve(Map<String, String> env, Problems problems) {
         ConfigSources src = ConfigSources.load(config, env);
-        Problems problems = new Problems();
         List<NodeAddress> nodeList = src.resolve(problems, List.of(), v -> NodeAddress.parseList(v, NodeAddress.DEFAULT_PORT),
                 "--nodes", nodes, "PG_NODES");
         if (nodeList.isEmpty() && src.find("--nodes", nodes, "PG_NODES").isEmpty()) {

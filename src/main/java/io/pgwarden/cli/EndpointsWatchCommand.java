@@ -37,8 +37,7 @@ public final class EndpointsWatchCommand extends AbstractCommand {
         Problems problems = new Problems();
         Duration every = sources(options.config).resolve(problems, DEFAULT_INTERVAL, EndpointsWatchCommand::interval, "--interval",
                 interval, "WATCH_INTERVAL");
-        EndpointsConfig config = options.resolve(env());
-        problems.throwIfAny();
+        EndpointsConfig config = options.resolve(env(), problems);
         try (EndpointsRuntime runtime = new EndpointsRuntime(config)) {
             WatchLoop loop = new WatchLoop(runtime.command(), every, Clock.SYSTEM);
             Thread worker = new Thread(loop, "pgwarden-endpoints-watch");
