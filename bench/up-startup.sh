@@ -3,6 +3,7 @@
 # same directory in the same run. Reports medians of RUNS runs:
 #   - time until `up` prints its `ready:` line, and until `pg_ctl start -w` returns;
 #   - resident memory (VmRSS) of the idle pgwarden Java process, IDLE seconds after ready.
+#   - CPU time the pgwarden JVM used until ready (shows how much of the wall time is contention);
 # Usage: bench/up-startup.sh [RUNS] [IDLE]       (needs PostgreSQL, e.g. Debian's postgresql-15)
 # Env: PGWARDEN_JAVA_OPTS is passed through to the launcher; BENCH_PORT (default 54329).
 set -euo pipefail
@@ -37,7 +38,7 @@ wait_for "$work/up.out" '^ready:' "$pid"
 kill -TERM "$pid"; wait "$pid"
 bindir=$(sed -n 's/^binaries: PostgreSQL [^ ]* from \([^ ]*\) .*/\1/p' "$work/up.out")
 
-up_ms=(); ctl_ms=(); rss_kb=()
+up_ms=(); ctl_ms=(); rss_kb=(); cpu_ms=()
 for i in $(seq "$runs"); do
   : >"$work/up.out"
   t0=$(now_ms)
@@ -45,6 +46,8 @@ for i in $(seq "$runs"); do
   pid=$!
   wait_for "$work/up.out" '^ready:' "$pid"
   up_ms+=($(( $(now_ms) - t0 )))
+  # CPU time the JVM used until ready (utime + stime, clock ticks): independent of other load on the machine
+  cpu_ms+=($(awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$pid/stat"))
   sleep "$idle"
   rss_kb+=($(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status"))
   kill -TERM "$pid"; wait "$pid"
@@ -60,6 +63,7 @@ ctl_med=$(printf '%s\n' "${ctl_ms[@]}" | median)
 rss_med=$(printf '%s\n' "${rss_kb[@]}" | median)
 echo "runs: $runs, binaries: $bindir, idle: ${idle}s"
 echo "pgwarden up -> ready:   ${up_ms[*]} ms (median $up_med ms)"
+echo "  of which JVM CPU time: ${cpu_ms[*]} ms (median $(printf '%s\n' "${cpu_ms[@]}" | median) ms)"
 echo "pg_ctl start -w:        ${ctl_ms[*]} ms (median $ctl_med ms)"
 awk -v u="$up_med" -v c="$ctl_med" 'BEGIN {printf "difference: %+.0f ms (target: within +1000 ms), ratio %.2fx\n", u - c, u / c}'
 echo "idle RSS of pgwarden:   ${rss_kb[*]} kB (median $(awk -v r="$rss_med" 'BEGIN {printf "%.1f", r / 1024}') MB; target: at most 64 MB, Patroni idles at 61 MB)"

@@ -56,8 +56,9 @@ public final class Preflight {
         }
         if (state != DataDirectory.State.INITIALIZED && !config.passwordFile().startsWith(dir.path())
                 && Files.exists(config.passwordFile())) {
-            throw invalid("--password-file=" + config.passwordFile() + ": the file already exists, but "
-                    + dir.path() + " is new, so a new password would replace it. Move the file away or choose another path.");
+            // worded so that no "password:" appears: secret masking would hide the words after it
+            throw invalid("--password-file=" + config.passwordFile() + " already exists, but " + dir.path()
+                    + " is new, so a new password would replace it. Move the file away or choose another path.");
         }
         return new Result(state);
     }

@@ -70,6 +70,26 @@ class UpCommandTest {
     }
 
     @Test
+    void aFileAsDataDirectoryAndAnExistingPasswordFileAreRefused() throws Exception {
+        Path file = Files.writeString(tmp.resolve("data"), "not a directory");
+        CliRun r = CliRun.of(Map.of(), "up", "--data-dir", file.toString(), "--memory", "1GB");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("error: --data-dir=" + file + ": this is a file, not a directory; choose a new or"
+                + " empty directory, or an existing data directory.\n");
+        assertThat(Files.readString(file)).isEqualTo("not a directory");
+
+        Path secret = Files.writeString(tmp.resolve("old.password"), "keep me");
+        Path data = tmp.resolve("fresh");
+        CliRun p = CliRun.of(Map.of("PGWARDEN_PASSWORD_FILE", secret.toString()), "up", "--data-dir", data.toString(),
+                "--memory", "1GB");
+        assertThat(p.exitCode()).isEqualTo(2);
+        assertThat(p.err()).isEqualTo("error: --password-file=" + secret + " already exists, but " + data
+                + " is new, so a new password would replace it. Move the file away or choose another path.\n");
+        assertThat(Files.readString(secret)).isEqualTo("keep me");
+        assertThat(data).doesNotExist();
+    }
+
+    @Test
     void aNonEmptyDirectoryThatIsNotADataDirectoryIsLeftAlone() throws Exception {
         Files.writeString(tmp.resolve("notes.txt"), "mine");
         CliRun r = CliRun.of(Map.of(), "up", "--data-dir", tmp.toString(), "--port", "1");
@@ -110,5 +130,11 @@ class UpCommandTest {
                 + "--expect-role=leader: allowed values are primary, replica\n"
                 + "--data-dir=" + tmp.resolve("nope") + ": no such directory\n");
         assertThat(h.err()).doesNotContain("secret");
+
+        Path missing = tmp.resolve("pgwarden.password");
+        CliRun pw = CliRun.of(Map.of("PGWARDEN_PASSWORD_FILE", missing.toString()), "healthcheck");
+        assertThat(pw.exitCode()).isEqualTo(2);
+        assertThat(pw.err()).isEqualTo("error: PGWARDEN_PASSWORD_FILE=" + missing
+                + " (no such file, or not readable by this user)\n");
     }
 }
