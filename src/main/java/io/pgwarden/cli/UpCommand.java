@@ -48,7 +48,7 @@ import picocli.CommandLine.Option;
                 "  pgwarden up --pg-version 17          # downloads 17 unless it is installed",
                 "  pgwarden up --listen 0.0.0.0 --allow 10.0.0.0/8",
                 "  pgwarden up --data-dir /srv/replica --port 5434 --replica-of 127.0.0.1:5433 \\",
-                "      --primary-password-file /srv/pg/pgwarden.password   # clone, then follow (docs/replicas.md)",
+                "      --primary-password-file /srv/pg/pgwarden.password   # clone, then follow",
                 "  PGPASSWORD=$(cat pgwarden-data/pgwarden.password) psql -h 127.0.0.1 -U postgres",
                 ""})
 public final class UpCommand extends AbstractCommand {
