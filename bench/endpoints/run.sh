@@ -24,7 +24,7 @@ cleanup() {
 trap cleanup EXIT
 [ "$(id -u)" = 0 ] && chown postgres "$work"
 
-(cd "$root" && ./mvnw -B -q -o -DskipTests package) || (cd "$root" && ./mvnw -B -q -DskipTests package)
+(cd "$root" && ./mvnw -B -q -o -Dmaven.test.skip=true package) || (cd "$root" && ./mvnw -B -q -Dmaven.test.skip=true package)
 pgw() { java -jar "$root/target/pgwarden.jar" "$@"; }
 
 start_node() { # dir port [listen addresses]

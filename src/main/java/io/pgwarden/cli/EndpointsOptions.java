@@ -66,8 +66,12 @@ public final class EndpointsOptions {
 
     /** Resolves and validates every setting, reporting all problems at once (exit code 2). */
     EndpointsConfig resolve(Map<String, String> env) {
+        return resolve(env, new Problems());
+    }
+
+    /** As {@link #resolve(Map)}, reporting the caller's {@code problems} (e.g. watch's --interval) together with these. */
+    EndpointsConfig resolve(Map<String, String> env, Problems problems) {
         ConfigSources src = ConfigSources.load(config, env);
-        Problems problems = new Problems();
         List<NodeAddress> nodeList = src.resolve(problems, List.of(), v -> NodeAddress.parseList(v, NodeAddress.DEFAULT_PORT),
                 "--nodes", nodes, "PG_NODES");
         if (nodeList.isEmpty() && src.find("--nodes", nodes, "PG_NODES").isEmpty()) {
@@ -77,9 +81,9 @@ public final class EndpointsOptions {
                 connectTimeout, "PGCONNECT_TIMEOUT");
         LagLimit lag = src.resolve(problems, LagLimit.NONE, LagLimit::parse, "--max-lag", maxLag, "MAX_LAG");
         ConnectionSpec base = ConnectionSpec.fromEnv(Map.of());
-        String u = src.resolve(problems, env.getOrDefault("PGUSER", "postgres"), v -> v, "--user", user);
-        String db = src.resolve(problems, env.getOrDefault("PGDATABASE", "postgres"), v -> v, "--database", database);
-        String ssl = src.resolve(problems, env.getOrDefault("PGSSLMODE", "prefer"), EndpointsOptions::sslmode, "--sslmode",
+        String u = src.resolve(problems, "postgres", v -> v, "--user", user, "PGUSER");
+        String db = src.resolve(problems, "postgres", v -> v, "--database", database, "PGDATABASE");
+        String ssl = src.resolve(problems, "prefer", EndpointsOptions::sslmode, "--sslmode",
                 sslmode, "PGSSLMODE");
         ConnectionSpec probe = new ConnectionSpec(base.host(), base.port(), db, u, env.get("PGPASSWORD"), ssl, timeout,
                 "pgwarden-endpoints");

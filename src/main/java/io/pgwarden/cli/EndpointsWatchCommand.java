@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
                 "  pgwarden endpoints watch --interval 1s   (with PG_NODES, NAMESPACE, RW_SERVICE, RO_SERVICE set)",
                 "  pgwarden endpoints watch --interval 500ms --nodes 10.0.0.1,10.0.0.2 --pgbouncer-ini /etc/pgbouncer/pgbouncer.ini", ""},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped by a signal", "2:invalid flag or environment variable"})
+        exitCodeList = {"143:stopped by SIGTERM (130: SIGINT) after the current cycle",
+                "2:invalid flag or environment variable"})
 public final class EndpointsWatchCommand extends AbstractCommand {
     private static final Logger log = LoggerFactory.getLogger(EndpointsWatchCommand.class);
     /** Fast enough that clients follow a failover within about a second, cheap enough for the nodes and the API server. */
@@ -34,10 +35,9 @@ public final class EndpointsWatchCommand extends AbstractCommand {
     @Override
     protected int execute() throws InterruptedException {
         Problems problems = new Problems();
-        Duration every = sources(null).resolve(problems, DEFAULT_INTERVAL, EndpointsWatchCommand::interval, "--interval",
+        Duration every = sources(options.config).resolve(problems, DEFAULT_INTERVAL, EndpointsWatchCommand::interval, "--interval",
                 interval, "WATCH_INTERVAL");
-        EndpointsConfig config = options.resolve(env());
-        problems.throwIfAny();
+        EndpointsConfig config = options.resolve(env(), problems);
         try (EndpointsRuntime runtime = new EndpointsRuntime(config)) {
             WatchLoop loop = new WatchLoop(runtime.command(), every, Clock.SYSTEM);
             Thread worker = new Thread(loop, "pgwarden-endpoints-watch");

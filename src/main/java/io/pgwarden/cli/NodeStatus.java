@@ -51,8 +51,9 @@ record NodeStatus(NodeState state, Long lagBytes, ReplicationDetails details) {
                 List<Map<String, Object>> replicas = (List<Map<String, Object>>) v;
                 lines.add(String.format("%-16s %d", "replicas", replicas.size()));
                 for (Map<String, Object> r : replicas) {
-                    lines.add(String.format("  %-14s %s, %s, slot %s, lag %s bytes, %s s", r.get("name"), r.get("client"),
-                            r.get("state"), dash(r.get("slot")), r.get("lag_bytes"), dash(r.get("lag_seconds"))));
+                    lines.add(String.format("  %-14s %s, %s, slot %s, lag %s bytes%s", r.get("name"), dash(r.get("client")),
+                            r.get("state"), dash(r.get("slot")), r.get("lag_bytes"),
+                            r.get("lag_seconds") == null ? "" : ", " + r.get("lag_seconds") + " s"));
                 }
             } else if (v != null && !(k.equals("replay_paused") && Boolean.FALSE.equals(v))) {
                 lines.add(String.format("%-16s %s", k.replace('_', ' '), v));

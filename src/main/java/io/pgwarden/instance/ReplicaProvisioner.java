@@ -51,6 +51,14 @@ public final class ReplicaProvisioner {
                         + " Turn it into a replica with 'pgwarden rejoin --primary " + up.address() + " --data-dir "
                         + config.dataDir() + "', or choose a new or empty --data-dir to clone into.");
             }
+            // the upstream may have moved (failover): the password file names host and port, so it is rewritten too
+            String password = ReplicationPassword.resolve(files, source.replicationPasswordFile(), config.dataDir(), up.role());
+            try {
+                new StandbyConfig(files).write(config.dataDir(), up, password);
+            } catch (java.io.IOException e) {
+                throw new PgWardenException(ErrorCode.ENVIRONMENT, "Cannot write the standby configuration of "
+                        + config.dataDir() + ": " + e + ". Check permissions.", e);
+            }
             return new Outcome(StandbyConfig.apply(config, up), null);
         }
         ReplicaCloner.checkTarget(config.dataDir());

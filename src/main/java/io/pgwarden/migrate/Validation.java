@@ -20,9 +20,13 @@ final class Validation {
                     case MODIFIED -> problems.add(i.script() + " was changed after it was applied (recorded checksum "
                             + i.appliedChecksum() + ", file now " + i.checksum() + "). Restore the file, or run"
                             + " 'pgwarden migrate repair' to accept the file as it is now (it is not run again).");
-                    case MISSING_FILE -> problems.add(i.script() + " (version " + i.version() + ", chain "
+                    case MISSING_FILE -> {
+                        if (i.type() != MigrationType.REPEATABLE) {
+                            problems.add(i.script() + " (version " + i.version() + ", chain "
                             + r.displayName() + ") is recorded as applied but its file is missing. Restore the file"
                             + " (check --dir / MIGRATIONS_DIR points at the full set).");
+                        }
+                    }
                     case FAILED -> {
                         if (!retryFailed) {
                             problems.add(i.script() + " is recorded as failed" + (i.installedOn() == null ? "" : " on "

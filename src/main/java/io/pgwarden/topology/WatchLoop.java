@@ -89,9 +89,10 @@ public final class WatchLoop implements Runnable, TopologyStatus {
     }
 
     private void logResult(ReconcileResult result) {
-        String reason = result.decision().reason().replaceFirst("^unchanged: ", "");
-        boolean changedReason = !reason.equals(lastReason) || result.changed() || result.publisherFailed();
-        lastReason = reason;
+        // the summary holds the reason and any publisher failure: a repeated, identical one is logged at DEBUG
+        String summary = result.summary().replaceFirst("^(changed|unchanged): (unchanged: )?", "");
+        boolean changedReason = !summary.equals(lastReason) || result.changed();
+        lastReason = summary;
         if (!changedReason) {
             log.debug("endpoints watch: {}", result.summary());
         } else if (result.decision().outcome() == TopologyOutcome.SPLIT_BRAIN) {

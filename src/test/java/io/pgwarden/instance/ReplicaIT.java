@@ -78,6 +78,18 @@ class ReplicaIT {
                             + " or empty this one first.")
                     .extracting(e -> ((PgWardenException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT);
             assertThat(Files.readString(busy.resolve("notes.txt"))).isEqualTo("keep me");
+            // a clone that fails (wrong superuser password) leaves nothing behind: no directory, no slot
+            Path failed = nodes.fx.base.resolve("node-d");
+            ConnectionSpec wrong = aSpec.withUser("postgres", "wrong-password");
+            assertThatThrownBy(() -> nodes.cloner().clone(new CloneRequest(failed, wrong, toAForC, password, null),
+                    CloneMethod.AUTO, nodes.progress::add))
+                    .isInstanceOf(PgWardenException.class)
+                    .hasMessageStartingWith("Cannot connect to the primary postgresql://postgres@127.0.0.1:" + a.port()
+                            + "/postgres: FATAL: password authentication failed for user \"postgres\"")
+                    .hasMessageEndingWith(". Check --replica-of, --primary-user and its password (--primary-password-file or PGPASSWORD).")
+                    .message().doesNotContain("wrong-password");
+            assertThat(failed).doesNotExist();
+            assertThat(nodes.progress).noneMatch(l -> l.contains(password));
             assertThat(ReplicaNodes.column(aSpec, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'node_c'"))
                     .containsExactly("0");
 

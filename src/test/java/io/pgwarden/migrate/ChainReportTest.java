@@ -42,6 +42,16 @@ class ChainReportTest {
     }
 
     @Test
+    void aRemovedRepeatableFileIsShownButIsNoProblem() {
+        AppliedMigration views = new AppliedMigration(1, "", null, "views", MigrationType.REPEATABLE, "R__views.sql", 5,
+                "app", Instant.EPOCH, 1, true, null);
+        ChainReport r = ChainReport.compare("", new MigrationChain("", List.of(), List.of()), List.of(views));
+        assertThat(r.migrations()).extracting(i -> i.script() + "=" + i.state().label())
+                .containsExactly("R__views.sql=missing file");
+        assertThat(Validation.problems(List.of(r), false)).isEmpty();
+    }
+
+    @Test
     void versionsAppliedByANewerReleaseAreFutureNotProblems() {
         MigrationChain chain = new MigrationChain("", List.of(file("1", 11), file("2", 22)), List.of());
         ChainReport r = ChainReport.compare("", chain, List.of(row(1, "1", 11, true), row(2, "2", 22, true),

@@ -57,6 +57,10 @@ class MigrateApplyIT {
         assertThat(second.exitCode()).isZero();
         assertThat(second.out()).isEqualTo("Up to date: 5 migrations already applied, nothing to do." + System.lineSeparator());
         assertThat(column(spec, "SELECT count(*) FROM pgwarden_schema_history")).containsExactly("5");
+        var json = cli("migrate", "info", "--format", "json", "--url", url(spec), "--dir", dir.toString());
+        assertThat(json.exitCode()).isZero();
+        assertThat(json.out()).contains("\"script\" : \"V2__index.sql\"").contains("\"state\" : \"applied\"")
+                .contains("\"group\" : \"gcp\"").contains("\"pending\" : 0").doesNotContain("\"state\" : \"pending\"");
 
         write(dir, "R__views.sql", "CREATE OR REPLACE VIEW user_names AS SELECT name, id FROM users;\n");
         write(dir, "V11__o'brien_more.sql", "ALTER TABLE orders ADD COLUMN total numeric;\n");
