@@ -22,14 +22,23 @@ public final class Main {
             // before parsing, so that even a usage error comes out as a JSON line
             io.pgwarden.core.log.LogSettings.configure(io.pgwarden.core.log.LogFormat.JSON, org.slf4j.event.Level.INFO);
         }
+        CommandLine single = args.length > 0 ? SingleCommand.of(args[0], env) : null;
+        if (single != null) {
+            return single.execute(java.util.Arrays.copyOfRange(args, 1, args.length));
+        }
         CommandLine cli = commandLine(env);
         return cli.execute(args);
     }
 
     /** The configured command tree, with exception handling that maps errors to documented exit codes. */
     public static CommandLine commandLine(Map<String, String> env) {
+        return configure(new CommandLine(new PgWardenCommand(env), factory(env)));
+    }
+
+    /** Creates commands with the CLI's environment injected. */
+    static CommandLine.IFactory factory(Map<String, String> env) {
         CommandLine.IFactory defaults = CommandLine.defaultFactory();
-        CommandLine.IFactory factory = new CommandLine.IFactory() {
+        return new CommandLine.IFactory() {
             @Override
             public <K> K create(Class<K> cls) throws Exception {
                 K instance = defaults.create(cls);
@@ -39,7 +48,10 @@ public final class Main {
                 return instance;
             }
         };
-        CommandLine cli = new CommandLine(new PgWardenCommand(env), factory);
+    }
+
+    /** Error handling, parsing options and the exit-code footer every command line gets. */
+    static CommandLine configure(CommandLine cli) {
         cli.setExecutionExceptionHandler(Main::handle);
         cli.setParameterExceptionHandler(Main::usageError);
         cli.setCaseInsensitiveEnumValuesAllowed(true);

@@ -133,6 +133,27 @@ class UpIT {
         assertThat(data.resolve("postmaster.pid")).doesNotExist();
     }
 
+    @Test
+    void aServerThatKeepsCrashingEndsUpWithExitCode9() throws Exception {
+        int port = TestPostgres.freePort();
+        Path data = work.resolve("crashy");
+        try (UpProcess up = UpProcess.start(work, work.resolve("stderr.txt"), "--data-dir", "crashy", "--port",
+                Integer.toString(port), "--memory", "1GB", "--max-restarts", "2", "--restart-window", "5m")) {
+            up.awaitLine("ready:");
+            String password = Files.readString(data.resolve("pgwarden.password")).strip();
+            // every later start fails: the library does not exist
+            execute(port, password, "ALTER SYSTEM SET shared_preload_libraries = 'pgwarden_no_such_library'");
+            long postmaster = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
+            new SystemProcessRunner().run(List.of("kill", "-s", "KILL", Long.toString(postmaster)), Duration.ofSeconds(10));
+            await().atMost(WAIT).until(() -> !up.process.isAlive());
+            assertThat(up.process.exitValue()).isEqualTo(9);
+            assertThat(Files.readString(work.resolve("stderr.txt")))
+                    .contains("error: PostgreSQL failed to start again: 2 crashes within 5m (limit 2); giving up."
+                            + " Read the server log for the cause.");
+        }
+        assertThat(Files.readString(data.resolve("log/postgresql.log"))).contains("pgwarden_no_such_library");
+    }
+
     private static ConnectionSpec spec(int port, String password) {
         return ConnectionSpec.fromEnv(Map.of()).withHostPort("127.0.0.1", port).withDatabase("postgres")
                 .withUser("postgres", password).withConnectTimeout(Duration.ofSeconds(10));
