@@ -98,7 +98,8 @@ public final class RunCommand extends AbstractCommand {
     String startTimeout;
 
     @Option(names = "--max-restarts", paramLabel = "N",
-            description = "Crashes within --restart-window after which pgwarden gives up (exit 9). Env: PGWARDEN_MAX_RESTARTS."
+            description = "Restarts allowed within --restart-window; the crash after them ends pgwarden (exit 9)."
+                    + " Env: PGWARDEN_MAX_RESTARTS."
                     + " Default: 5.")
     String maxRestarts;
 
@@ -169,7 +170,7 @@ public final class RunCommand extends AbstractCommand {
                 "--stop-timeout", stopTimeout, "PGWARDEN_STOP_TIMEOUT");
         Duration start = sources.resolve(problems, InstanceConfig.DEFAULT_START_TIMEOUT, SidecarCommand::positive,
                 "--start-timeout", startTimeout, "PGWARDEN_START_TIMEOUT");
-        int restarts = sources.resolve(problems, RestartPolicy.DEFAULT.maxCrashes(), RunCommand::positiveInt,
+        int restarts = sources.resolve(problems, RestartPolicy.DEFAULT.maxRestarts(), RunCommand::positiveInt,
                 "--max-restarts", maxRestarts, "PGWARDEN_MAX_RESTARTS");
         Duration window = sources.resolve(problems, RestartPolicy.DEFAULT.window(), SidecarCommand::positive,
                 "--restart-window", restartWindow, "PGWARDEN_RESTART_WINDOW");

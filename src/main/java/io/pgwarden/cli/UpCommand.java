@@ -34,8 +34,8 @@ import picocli.CommandLine.Option;
                         + " later runs reuse the directory. Settings pgwarden manages go to <data-dir>/pgwarden.conf;"
                         + " pg_hba.conf allows loopback (and --allow networks) only.",
                 "When PostgreSQL is ready it prints one line: 'ready: <url> (password file: <path>)'."
-                        + " A crashed server is restarted with backoff (1 s, 2 s, 4 s ...); after --max-restarts"
-                        + " crashes within --restart-window pgwarden gives up with exit code 9.",
+                        + " A crashed server is restarted with backoff (1 s, 2 s, 4 s ...); --max-restarts restarts are allowed"
+                        + " within --restart-window, and the crash after them ends pgwarden with exit code 9.",
                 "Ctrl-C or SIGTERM stops PostgreSQL (smart, then fast after --stop-timeout, then immediate) and exits 0.",
                 "",
                 "Binaries, first found wins: --pg-bin / PG_BINDIR, pg_config on PATH, the newest /usr/lib/postgresql/N/bin,"
@@ -99,7 +99,8 @@ public final class UpCommand extends AbstractCommand {
     String startTimeout;
 
     @Option(names = "--max-restarts", paramLabel = "N",
-            description = "Crashes within --restart-window after which pgwarden gives up (exit 9). Env: PGWARDEN_MAX_RESTARTS."
+            description = "Restarts allowed within --restart-window; the crash after them ends pgwarden (exit 9)."
+                    + " Env: PGWARDEN_MAX_RESTARTS."
                     + " Default: 5.")
     String maxRestarts;
 
@@ -200,7 +201,7 @@ public final class UpCommand extends AbstractCommand {
                 "--stop-timeout", stopTimeout, "PGWARDEN_STOP_TIMEOUT");
         Duration start = sources.resolve(problems, InstanceConfig.DEFAULT_START_TIMEOUT, InputParsers::positiveDuration,
                 "--start-timeout", startTimeout, "PGWARDEN_START_TIMEOUT");
-        int restarts = sources.resolve(problems, RestartPolicy.DEFAULT.maxCrashes(), InputParsers::positive,
+        int restarts = sources.resolve(problems, RestartPolicy.DEFAULT.maxRestarts(), InputParsers::positive,
                 "--max-restarts", maxRestarts, "PGWARDEN_MAX_RESTARTS");
         Duration window = sources.resolve(problems, RestartPolicy.DEFAULT.window(), InputParsers::positiveDuration,
                 "--restart-window", restartWindow, "PGWARDEN_RESTART_WINDOW");

@@ -27,9 +27,10 @@ public final class CrashHistory {
         }
         int n = crashes.size();
         String within = n + " crash" + (n == 1 ? "" : "es") + " within " + Durations.format(policy.window());
-        if (n >= policy.maxCrashes()) {
-            return new RestartDecision(true, Duration.ZERO, n, within + " (limit " + policy.maxCrashes()
-                    + "); giving up");
+        String allowed = policy.maxRestarts() + " restart" + (policy.maxRestarts() == 1 ? "" : "s") + " allowed";
+        if (n > policy.maxRestarts()) {
+            // --max-restarts N: N restarts within the window, so the (N+1)-th crash ends supervision
+            return new RestartDecision(true, Duration.ZERO, n, within + ", more than the " + allowed + "; giving up");
         }
         Duration backoff = policy.initialBackoff();
         for (int i = 1; i < n && backoff.compareTo(policy.maxBackoff()) < 0; i++) {
@@ -38,7 +39,7 @@ public final class CrashHistory {
         if (backoff.compareTo(policy.maxBackoff()) > 0) {
             backoff = policy.maxBackoff();
         }
-        return new RestartDecision(false, backoff, n, within + " (limit " + policy.maxCrashes()
-                + "); restarting in " + Durations.format(backoff));
+        return new RestartDecision(false, backoff, n, within + " (" + allowed + "); restarting in "
+                + Durations.format(backoff));
     }
 }

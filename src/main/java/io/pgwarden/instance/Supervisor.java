@@ -55,7 +55,7 @@ public final class Supervisor {
      * Starts the server and supervises it until stopped. A failure of the first start is thrown at
      * once (nothing to restart); later start failures count as crashes.
      *
-     * @throws PgWardenException POSTGRES_FAILED when the server crashed {@code maxCrashes} times within the window
+     * @throws PgWardenException POSTGRES_FAILED when the server crashed once more than {@code maxRestarts} allows within the window
      */
     public Outcome run() throws InterruptedException {
         synchronized (lock) {

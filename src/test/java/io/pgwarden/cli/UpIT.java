@@ -148,7 +148,7 @@ class UpIT {
             await().atMost(WAIT).until(() -> !up.process.isAlive());
             assertThat(up.process.exitValue()).isEqualTo(9);
             assertThat(Files.readString(work.resolve("stderr.txt")))
-                    .contains("error: PostgreSQL failed to start again: 2 crashes within 5m (limit 2); giving up."
+                    .contains("error: PostgreSQL failed to start again: 3 crashes within 5m, more than the 2 restarts allowed; giving up."
                             + " Read the server log for the cause.");
         }
         assertThat(Files.readString(data.resolve("log/postgresql.log"))).contains("pgwarden_no_such_library");

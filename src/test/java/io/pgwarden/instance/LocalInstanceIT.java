@@ -118,7 +118,7 @@ class LocalInstanceIT {
 
             assertThatThrownBy(() -> run.get(2, TimeUnit.MINUTES))
                     .hasCauseInstanceOf(PgWardenException.class)
-                    .cause().hasMessage("PostgreSQL failed to start again: 3 crashes within 5m (limit 3); giving up."
+                    .cause().hasMessage("PostgreSQL failed to start again: 4 crashes within 5m, more than the 3 restarts allowed; giving up."
                             + " Read the server log for the cause.")
                     .extracting(e -> ((PgWardenException) e).code()).isEqualTo(ErrorCode.POSTGRES_FAILED);
             assertThat(Files.readString(config.serverLog())).contains("pgwarden_no_such_library");

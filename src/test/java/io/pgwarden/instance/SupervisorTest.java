@@ -95,17 +95,19 @@ class SupervisorTest {
         }
         assertThatThrownBy(() -> supervisor(launcher, RestartPolicy.DEFAULT).run())
                 .isInstanceOf(PgWardenException.class)
-                .hasMessage("PostgreSQL (pid 105) exited with code 137 (signal 9): 5 crashes within 1m (limit 5); giving up."
+                .hasMessage("PostgreSQL (pid 106) exited with code 137 (signal 9): 6 crashes within 1m, more than the 5 restarts"
+                        + " allowed; giving up."
                         + " Read the server log for the cause.")
                 .extracting(e -> ((PgWardenException) e).code()).isEqualTo(ErrorCode.POSTGRES_FAILED);
         assertThat(ErrorCode.POSTGRES_FAILED.exitCode()).isEqualTo(9);
-        assertThat(launcher.starts.get()).isEqualTo(5);
+        assertThat(launcher.starts.get()).isEqualTo(6);
         assertThat(clock.sleeps()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4),
-                Duration.ofSeconds(8));
+                Duration.ofSeconds(8), Duration.ofSeconds(16));
         assertThat(events).extracting(Supervisor.Event::kind).containsExactly(Supervisor.Event.Kind.STARTED,
                 Supervisor.Event.Kind.CRASHED, Supervisor.Event.Kind.RESTARTED, Supervisor.Event.Kind.CRASHED,
                 Supervisor.Event.Kind.RESTARTED, Supervisor.Event.Kind.CRASHED, Supervisor.Event.Kind.RESTARTED,
-                Supervisor.Event.Kind.CRASHED, Supervisor.Event.Kind.RESTARTED, Supervisor.Event.Kind.CRASHED);
+                Supervisor.Event.Kind.CRASHED, Supervisor.Event.Kind.RESTARTED, Supervisor.Event.Kind.CRASHED,
+                Supervisor.Event.Kind.RESTARTED, Supervisor.Event.Kind.CRASHED);
     }
 
     @Test
@@ -126,8 +128,9 @@ class SupervisorTest {
         launcher.script.add(new ScriptedServer(1, 137, Duration.ofSeconds(1)));
         RestartPolicy three = RestartPolicy.DEFAULT.withLimits(3, Duration.ofMinutes(1));
         assertThatThrownBy(() -> supervisor(launcher, three).run())
-                .hasMessage("PostgreSQL failed to start again: 3 crashes within 1m (limit 3); giving up. Read the server log for the cause.");
-        assertThat(launcher.starts.get()).isEqualTo(3);
+                .hasMessage("PostgreSQL failed to start again: 4 crashes within 1m, more than the 3 restarts allowed; giving up."
+                        + " Read the server log for the cause.");
+        assertThat(launcher.starts.get()).isEqualTo(4);
     }
 
     @Test
