@@ -45,7 +45,8 @@ public final class InitDb {
         Path dataDir = config.dataDir();
         String password = PasswordFile.generate();
         Path secretDir = null;
-        boolean created = !Files.exists(dataDir);
+        Path createdForData = topmostMissing(dataDir);
+        Path createdForPassword = topmostMissing(config.passwordFile().getParent());
         boolean done = false;
         try {
             files.createPrivateDirectory(dataDir);
@@ -73,26 +74,40 @@ public final class InitDb {
             return new Result(dataDir, config.passwordFile(), config.superuser());
         } catch (IOException e) {
             throw new PgWardenException(ErrorCode.ENVIRONMENT, "Cannot initialise " + dataDir + ": " + e
-                    + ". Check permissions and free space.", e);
+                    + ". Nothing was kept; check permissions and free space.", e);
         } finally {
-            deleteQuietly(secretDir);
-            if (!done && created) {
-                deleteQuietly(dataDir); // initdb cleans what it wrote; the directory itself was ours
+            deleteQuietly(secretDir, true);
+            if (!done) {
+                // a failed first init keeps nothing: a data directory without its password file would be reused
+                // later with scram-only pg_hba.conf and lock everyone out. An empty directory we were given stays.
+                deleteQuietly(createdForData == null ? dataDir : createdForData, createdForData != null);
+                deleteQuietly(createdForPassword, true);
             }
         }
     }
 
-    private static void deleteQuietly(Path dir) {
-        if (dir == null) {
+    /** The highest ancestor-or-self of {@code dir} that does not exist yet (what createDirectories would add), or null. */
+    private static Path topmostMissing(Path dir) {
+        Path top = null;
+        for (Path p = dir; p != null && !Files.exists(p); p = p.getParent()) {
+            top = p;
+        }
+        return top;
+    }
+
+    /** Removes everything below {@code dir}, and {@code dir} itself when {@code self}. */
+    private static void deleteQuietly(Path dir, boolean self) {
+        if (dir == null || !Files.exists(dir)) {
             return;
         }
-        try (var s = Files.list(dir)) {
-            for (Path p : s.toList()) {
-                Files.deleteIfExists(p);
+        try (var s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                if (self || !p.equals(dir)) {
+                    Files.deleteIfExists(p);
+                }
             }
-            Files.deleteIfExists(dir);
         } catch (IOException e) {
-            log.warn("could not remove temporary directory {}", dir);
+            log.warn("could not remove {}: {}", dir, e.getMessage());
         }
     }
 }

@@ -54,6 +54,12 @@ public final class Preflight {
             }
             default -> { }
         }
+        requireDirectoryAncestors("--data-dir", dir.path());
+        if (state == DataDirectory.State.INITIALIZED) {
+            checkPasswordFileKept(dir, config);
+        } else {
+            checkPasswordFileLocation(config.passwordFile());
+        }
         if (state != DataDirectory.State.INITIALIZED && !config.passwordFile().startsWith(dir.path())
                 && Files.exists(config.passwordFile())) {
             // worded so that no "password:" appears: secret masking would hide the words after it
@@ -61,6 +67,55 @@ public final class Preflight {
                     + " is new, so a new password would replace it. Move the file away or choose another path.");
         }
         return new Result(state);
+    }
+
+    /**
+     * Where a new password file will be written: not a directory, and every existing ancestor a directory,
+     * so that writing it after initdb cannot fail on the layout (and leave a data directory nobody can log in to).
+     */
+    private static void checkPasswordFileLocation(Path file) {
+        if (Files.isDirectory(file)) {
+            throw invalid("--password-file=" + file + ": this is a directory; the password file must be a file path,"
+                    + " e.g. " + file.resolve(InstanceConfig.PASSWORD_FILE_NAME) + ".");
+        }
+        requireDirectoryAncestors("--password-file", file);
+    }
+
+    /** Each existing ancestor of {@code path} must be a directory, or nothing can be created below it. */
+    private static void requireDirectoryAncestors(String flag, Path path) {
+        for (Path p = path.getParent(); p != null; p = p.getParent()) {
+            if (Files.exists(p)) {
+                if (!Files.isDirectory(p)) {
+                    throw invalid(flag + "=" + path + ": " + p + " is a file, not a directory, so nothing can be"
+                            + " created below it; choose a path whose parent is a directory.");
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * A directory pgwarden initialised (its pg_hba.conf is managed: scram-sha-256 only) is useless without its
+     * password file; say so instead of starting a server nobody can log in to. Replicas are exempt (their
+     * superuser password lives with the primary).
+     */
+    private static void checkPasswordFileKept(DataDirectory dir, InstanceConfig config) {
+        Path hba = dir.path().resolve("pg_hba.conf");
+        boolean managed;
+        try {
+            managed = Files.isRegularFile(hba) && Files.readString(hba).startsWith(ServerConfigWriter.HBA_MARKER);
+        } catch (IOException e) {
+            return; // unreadable: not ours to judge; the server will complain if it matters
+        }
+        if (managed && !Files.exists(dir.path().resolve("standby.signal")) && !Files.exists(config.passwordFile())) {
+            throw new PgWardenException(ErrorCode.ENVIRONMENT, "Data directory " + dir.path() + " was initialised by"
+                    + " pgwarden, but its password file " + config.passwordFile() + " is missing, and pg_hba.conf"
+                    + " accepts only scram-sha-256 passwords, so nobody could log in. If the file was moved, point"
+                    + " --password-file at it. If the password is lost, reset it (see 'Lost password' in"
+                    + " docs/instance.md: echo \"ALTER ROLE " + config.superuser() + " PASSWORD 'NEW'\" | postgres"
+                    + " --single -D " + dir.path() + " postgres, run as the server user, then write NEW to "
+                    + config.passwordFile() + " with mode 0600), or remove " + dir.path() + " to start over (its data is lost).");
+        }
     }
 
     /** Everything else, once the binaries are known; call right before init/start. */

@@ -90,6 +90,50 @@ class UpCommandTest {
     }
 
     @Test
+    void aPasswordFileOrDataDirectoryBelowAFileIsRefusedBeforeAnythingIsWritten() throws Exception {
+        Path afile = Files.writeString(tmp.resolve("afile"), "a regular file");
+        Path data = tmp.resolve("data");
+        CliRun r = CliRun.of(Map.of(), "up", "--data-dir", data.toString(), "--password-file", afile.resolve("x").toString(),
+                "--memory", "1GB");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("error: --password-file=" + afile.resolve("x") + ": " + afile + " is a file, not a"
+                + " directory, so nothing can be created below it; choose a path whose parent is a directory.\n");
+        assertThat(r.out()).isEmpty();
+        assertThat(data).doesNotExist();
+
+        CliRun d = CliRun.of(Map.of(), "up", "--data-dir", afile.resolve("sub").toString(), "--memory", "1GB");
+        assertThat(d.exitCode()).isEqualTo(2);
+        assertThat(d.err()).isEqualTo("error: --data-dir=" + afile.resolve("sub") + ": " + afile + " is a file, not a"
+                + " directory, so nothing can be created below it; choose a path whose parent is a directory.\n");
+
+        Path dir = Files.createDirectory(tmp.resolve("secrets"));
+        CliRun p = CliRun.of(Map.of("PGWARDEN_PASSWORD_FILE", dir.toString()), "up", "--data-dir", data.toString(),
+                "--memory", "1GB");
+        assertThat(p.exitCode()).isEqualTo(2);
+        assertThat(p.err()).isEqualTo("error: --password-file=" + dir + ": this is a directory; the password file must be"
+                + " a file path, e.g. " + dir.resolve("pgwarden.password") + ".\n");
+        assertThat(Files.readString(afile)).isEqualTo("a regular file");
+        assertThat(data).doesNotExist();
+    }
+
+    @Test
+    void aPgwardenDataDirectoryWithoutItsPasswordFileIsNotStarted() throws Exception {
+        Path data = Files.createDirectory(tmp.resolve("data"));
+        Files.writeString(data.resolve("PG_VERSION"), "15\n");
+        Files.writeString(data.resolve("pg_hba.conf"), "# Managed by pgwarden\nhost all all 127.0.0.1/32 scram-sha-256\n");
+        CliRun r = CliRun.of(Map.of(), "up", "--data-dir", data.toString(), "--memory", "1GB");
+        assertThat(r.exitCode()).isEqualTo(8);
+        assertThat(r.err()).isEqualTo("error: Data directory " + data + " was initialised by pgwarden, but its password file "
+                + data.resolve("pgwarden.password") + " is missing, and pg_hba.conf accepts only scram-sha-256 passwords,"
+                + " so nobody could log in. If the file was moved, point --password-file at it. If the password is lost,"
+                + " reset it (see 'Lost password' in docs/instance.md: echo \"ALTER ROLE postgres PASSWORD 'NEW'\" |"
+                + " postgres --single -D " + data + " postgres, run as the server user, then write NEW to "
+                + data.resolve("pgwarden.password") + " with mode 0600), or remove " + data + " to start over (its data is"
+                + " lost).\n");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
     void aNonEmptyDirectoryThatIsNotADataDirectoryIsLeftAlone() throws Exception {
         Files.writeString(tmp.resolve("notes.txt"), "mine");
         CliRun r = CliRun.of(Map.of(), "up", "--data-dir", tmp.toString(), "--port", "1");
