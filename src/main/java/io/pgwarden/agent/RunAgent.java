@@ -10,6 +10,7 @@ import io.pgwarden.instance.PasswordFile;
 import io.pgwarden.instance.ServerFiles;
 import io.pgwarden.instance.ShutdownMode;
 import io.pgwarden.instance.Supervisor;
+import io.pgwarden.migrate.MigrationSettings;
 import io.pgwarden.pg.BinariesResolver;
 import io.pgwarden.pg.ConnectionSpec;
 import io.pgwarden.pg.PgBinaries;
@@ -126,14 +127,34 @@ public final class RunAgent {
             // waiting for the first start; a stop request or a failed start ends the wait
         }
         health.attach(superuser);
-        ServerMonitor monitor = new ServerMonitor(health.postgres(), superuser.display(), () -> { });
-        LoopHeartbeat beat = health.loops().register("monitor", MONITOR_MAX_SILENCE);
-        while (!stop.isRequested()) {
-            beat.runCycle(monitor::cycle);
-            stop.await(MONITOR_INTERVAL.toMillis());
+        try (MigrationRunner migrations = migrations(health, superuser)) {
+            if (migrations != null) {
+                migrations.start();
+            }
+            ServerMonitor monitor = new ServerMonitor(health.postgres(), superuser.display(), () -> {
+                if (migrations != null) {
+                    migrations.trigger();
+                }
+            });
+            LoopHeartbeat beat = health.loops().register("monitor", MONITOR_MAX_SILENCE);
+            while (!stop.isRequested()) {
+                beat.runCycle(monitor::cycle);
+                stop.await(MONITOR_INTERVAL.toMillis());
+            }
+            health.loops().unregister(beat);
         }
-        health.loops().unregister(beat);
         return shutdown(supervisor, supervision, outcome, health, stop);
+    }
+
+    /** Migrations of {@code --database}, applied while the server is a writable primary; null without a directory. */
+    private MigrationRunner migrations(AgentHealth health, ConnectionSpec superuser) {
+        if (settings.migrationsDir() == null) {
+            return null;
+        }
+        MigrationSettings ms = new MigrationSettings(superuser.withDatabase(settings.database()), settings.migrationsDir(),
+                settings.historySchema(), settings.lockTimeout());
+        return new MigrationRunner(ms, health.migrations(), health.loops(), () -> SidecarAgent.writablePrimary(health),
+                () -> health.postgres().lastKnown().reachable(), clock);
     }
 
     private int shutdown(Supervisor supervisor, Thread supervision, CompletableFuture<Supervisor.Outcome> outcome,

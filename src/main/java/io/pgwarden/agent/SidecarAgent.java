@@ -2,7 +2,9 @@ package io.pgwarden.agent;
 
 import io.pgwarden.core.Clock;
 import io.pgwarden.health.LoopHeartbeat;
+import io.pgwarden.health.PostgresRole;
 import io.pgwarden.health.PostgresStatus;
+import io.pgwarden.migrate.MigrationSettings;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,7 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code pgwarden sidecar}: serves health for a PostgreSQL it does not own. Order: health server
  * first (liveness answers at once), wait for the server within {@code --wait-timeout}, create the
- * database if missing, then watch the server until SIGTERM. A server that goes away later is not
+ * database if missing, apply and watch the migrations, then watch the server until SIGTERM. A server that goes away later is not
  * fatal: readiness reports 503 and the agent waits for it to return.
  */
 public final class SidecarAgent {
@@ -40,7 +42,8 @@ public final class SidecarAgent {
      */
     public int run(TerminationSignal stop) throws InterruptedException {
         String target = settings.target().display();
-        try (AgentHealth health = AgentHealth.start(settings.health(), clock)) {
+        try (AgentHealth health = AgentHealth.start(settings.health(), clock);
+             MigrationRunner migrations = migrations(health)) {
             health.attach(settings.target());
             log.info("sidecar for {}: health on port {}", target, health.port());
             LoopHeartbeat monitorBeat = health.loops().register("monitor", MONITOR_MAX_SILENCE);
@@ -49,7 +52,10 @@ public final class SidecarAgent {
             if (first == null) {
                 return 0;
             }
-            ServerMonitor monitor = new ServerMonitor(health.postgres(), target, () -> onServerAnswers(health));
+            if (migrations != null) {
+                migrations.start();
+            }
+            ServerMonitor monitor = new ServerMonitor(health.postgres(), target, () -> onServerAnswers(health, migrations));
             while (!stop.isRequested()) {
                 monitorBeat.runCycle(monitor::cycle);
                 stop.await(MONITOR_INTERVAL.toMillis());
@@ -59,11 +65,30 @@ public final class SidecarAgent {
         }
     }
 
-    /** The server answers (first time, or back after being away): make sure the database exists. */
-    private void onServerAnswers(AgentHealth health) {
+    /** The migration runner when a directory is configured (chains show as waiting at once), else null. */
+    private MigrationRunner migrations(AgentHealth health) {
+        if (settings.migrationsDir() == null) {
+            return null;
+        }
+        MigrationSettings ms = new MigrationSettings(settings.target(), settings.migrationsDir(), settings.historySchema(),
+                settings.lockTimeout());
+        return new MigrationRunner(ms, health.migrations(), health.loops(), () -> writablePrimary(health),
+                () -> health.postgres().lastKnown().reachable(), clock);
+    }
+
+    static boolean writablePrimary(AgentHealth health) {
+        PostgresStatus pg = health.postgres().current();
+        return pg.running() && pg.role() == PostgresRole.PRIMARY && Boolean.TRUE.equals(pg.writable());
+    }
+
+    /** The server answers (first time, or back after being away): create the database, (re)apply migrations. */
+    private void onServerAnswers(AgentHealth health, MigrationRunner migrations) {
         if (settings.createDatabase()
                 && new DatabaseCreator(settings.target(), SidecarSettings.MAINTENANCE_DATABASE).ensureExists()) {
             health.invalidatePostgres();
+        }
+        if (migrations != null) {
+            migrations.trigger();
         }
     }
 }

@@ -6,6 +6,7 @@ import io.pgwarden.core.Durations;
 import io.pgwarden.pg.ConnectionSpec;
 import io.pgwarden.topology.LagLimit;
 import io.pgwarden.topology.NodeAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -94,7 +95,8 @@ public final class EndpointsOptions {
             problems.add((rw == null ? "--ro-service/RO_SERVICE=" + ro : "--rw-service/RW_SERVICE=" + rw)
                     + ": the Kubernetes publisher needs both --rw-service (RW_SERVICE) and --ro-service (RO_SERVICE)");
         }
-        Path jsonFile = src.find("--file", file, "ENDPOINTS_FILE").map(s -> Path.of(s.value().trim())).orElse(null);
+        boolean fileGiven = src.find("--file", file, "ENDPOINTS_FILE").isPresent();
+        Path jsonFile = src.resolve(problems, null, EndpointsOptions::outputFile, "--file", file, "ENDPOINTS_FILE");
         Path ini = src.find("--pgbouncer-ini", pgbouncerIni, "PGBOUNCER_INI").map(s -> Path.of(s.value().trim())).orElse(null);
         ConnectionSpec admin = src.resolve(problems, null, v -> ConnectionSpec.parseUrl(v, ConnectionSpec.fromEnv(Map.of())
                 .withHostPort("127.0.0.1", 6432).withUser("pgbouncer", null).withDatabase("pgbouncer")),
@@ -103,7 +105,7 @@ public final class EndpointsOptions {
             admin = ConnectionSpec.fromEnv(Map.of()).withHostPort("127.0.0.1", 6432).withUser("pgbouncer", null)
                     .withDatabase("pgbouncer");
         }
-        if (rw == null && jsonFile == null && ini == null) {
+        if (rw == null && !fileGiven && ini == null) {
             problems.add("no publisher configured: give --rw-service and --ro-service (RW_SERVICE, RO_SERVICE), "
                     + "--file (ENDPOINTS_FILE) or --pgbouncer-ini (PGBOUNCER_INI)");
         }
@@ -118,6 +120,23 @@ public final class EndpointsOptions {
             throw new IllegalArgumentException("expected a duration from 100ms to 5m, e.g. 2s");
         }
         return d;
+    }
+
+    /**
+     * The JSON file's path: its directory must already exist (a typo must not create directories; pgwarden never
+     * does), and the path must not be a directory itself.
+     */
+    static Path outputFile(String v) {
+        Path path = InputParsers.path(v);
+        Path parent = path.toAbsolutePath().normalize().getParent();
+        if (Files.isDirectory(path)) {
+            throw new IllegalArgumentException("is a directory; expected the path of a file, e.g. " + path.resolve("topology.json"));
+        }
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new IllegalArgumentException("its directory " + parent + (Files.exists(parent) ? " is not a directory"
+                    : " does not exist") + "; pgwarden does not create directories: create it or fix the path");
+        }
+        return path;
     }
 
     private static String sslmode(String v) {

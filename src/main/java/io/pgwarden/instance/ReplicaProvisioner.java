@@ -14,9 +14,11 @@ import java.util.function.Consumer;
  * a new or empty data directory is cloned from the primary ({@link ReplicaCloner}); a replica's directory
  * ({@code standby.signal}) is reused as it is; a former primary's directory is refused (that is
  * {@link Rejoiner}'s job). Either way the returned configuration carries the standby settings, so every
- * start rewrites them into the managed include.
+ * start rewrites them into the managed include, and the settings a hot standby needs at least as high as its
+ * primary's are raised to the primary's ({@link HotStandbySettings}).
  */
 public final class ReplicaProvisioner {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ReplicaProvisioner.class);
     private final ProcessRunner runner;
     private final ServerFiles files;
     private final PgBinaries binaries;
@@ -59,12 +61,24 @@ public final class ReplicaProvisioner {
                 throw new PgWardenException(ErrorCode.ENVIRONMENT, "Cannot write the standby configuration of "
                         + config.dataDir() + ": " + e + ". Check permissions.", e);
             }
-            return new Outcome(StandbyConfig.apply(config, up), null);
+            return new Outcome(StandbyConfig.apply(atLeastPrimary(config, source), up), null);
         }
         ReplicaCloner.checkTarget(config.dataDir());
         String password = ReplicationPassword.resolve(files, source.replicationPasswordFile(), null, up.role());
         ReplicaCloner.Result result = new ReplicaCloner(runner, files, binaries, clock).clone(
                 new CloneRequest(config.dataDir(), source.primarySuperuser(), up, password, null), source.method(), progress);
-        return new Outcome(StandbyConfig.apply(config, up), result);
+        return new Outcome(StandbyConfig.apply(atLeastPrimary(config, source), up), result);
+    }
+
+    /** {@link HotStandbySettings}: raised to the primary's values when it can be asked; unchanged otherwise. */
+    private static InstanceConfig atLeastPrimary(InstanceConfig config, Source source) {
+        try {
+            return HotStandbySettings.raise(config, HotStandbySettings.read(source.primarySuperuser()));
+        } catch (java.sql.SQLException e) {
+            log.warn("{}: cannot read the primary's max_connections and related settings ({}); if the replica refuses to"
+                    + " start with 'insufficient parameter settings', raise them to the primary's values",
+                    config.dataDir(), io.pgwarden.pg.PgConnections.describe(e));
+            return config;
+        }
     }
 }

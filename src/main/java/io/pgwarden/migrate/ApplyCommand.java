@@ -5,9 +5,11 @@ import io.pgwarden.core.ErrorCode;
 import io.pgwarden.core.PgWardenException;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,11 +119,11 @@ public final class ApplyCommand {
         }
         MigrationExecutor executor = new MigrationExecutor(session.connection(), session.history(), clock);
         List<ExecutionOutcome> outcomes = new ArrayList<>();
-        java.util.Set<ChainReport> stopped = new java.util.HashSet<>();
+        Set<String> stopped = new HashSet<>();
         // Versioned files of every chain first, then repeatable ones, so a view may use tables of any chain.
         for (boolean repeatablePhase : new boolean[] {false, true}) {
             for (Map.Entry<ChainReport, List<Step>> e : plan.entrySet()) {
-                if (stopped.contains(e.getKey())) {
+                if (stopped.contains(e.getKey().group())) {
                     continue;
                 }
                 for (Step step : e.getValue()) {
@@ -133,7 +135,7 @@ public final class ApplyCommand {
                     if (!o.success()) {
                         log.warn("chain {}: stopped after the failure of {}; other chains go on",
                                 e.getKey().displayName(), o.migration().script());
-                        stopped.add(e.getKey());
+                        stopped.add(e.getKey().group());
                         break;
                     }
                     log.debug("applied {} ({} ms)", o.migration().script(), o.millis());

@@ -25,19 +25,26 @@ class RunProcessIT {
                     .lookupPrincipalByName(Privileges.DEFAULT_SERVER_USER));
         }
         Path data = base.resolve("data");
+        Path migrations = Files.createDirectories(base.resolve("migrations"));
+        Files.writeString(migrations.resolve("V1__create_accounts.sql"), "CREATE TABLE accounts (id bigint PRIMARY KEY);\n");
         int pgPort = TestPostgres.freePort();
         int healthPort = TestPostgres.freePort();
         AgentHttp http = new AgentHttp(healthPort);
         try (AgentProcess agent = AgentProcess.start(List.of("run", "--data-dir", data.toString(), "--port",
                 Integer.toString(pgPort), "--listen", "127.0.0.1", "--pg-bin", TestPostgres.DEBIAN_15.toString(),
                 "--memory", "1GB", "--cpus", "2", "--health-address", "127.0.0.1", "--health-port",
-                Integer.toString(healthPort), "--stop-timeout", "20s", "--server-log", base.resolve("server.log").toString()),
+                Integer.toString(healthPort), "--stop-timeout", "20s", "--migrations-dir", migrations.toString(),
+                "--database", "app", "--server-log", base.resolve("server.log").toString()),
                 Map.of(), base.resolve("agent.log"))) {
             await().atMost(DEADLINE).until(() -> http.status("/liveness") == 200 || !agent.isAlive());
             assertThat(agent.isAlive()).as(agent.output()).isTrue();
             await().atMost(DEADLINE).until(() -> http.status("/readiness") == 200 || !agent.isAlive());
             assertThat(agent.isAlive()).as(agent.output()).isTrue();
 
+            AgentHttp.Response ready = http.get("/readiness");
+            assertThat(ready.json().at("/migrations/0/chain").asText()).isEqualTo("(root)");
+            assertThat(ready.json().at("/migrations/0/state").asText()).isEqualTo("applied");
+            assertThat(ready.json().at("/migrations/0/applied").asInt()).isEqualTo(1);
             AgentHttp.Response primary = http.get("/primary");
             assertThat(primary.status()).isEqualTo(200);
             assertThat(primary.json().at("/postgres/server_version_num").asInt()).isBetween(150000, 159999);

@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.pgwarden.core.PgWardenException;
 import io.pgwarden.topology.LagLimit;
 import io.pgwarden.topology.NodeAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class EndpointsOptionsTest {
@@ -67,5 +69,33 @@ class EndpointsOptionsTest {
 
         assertThat(c.pgbouncerAdmin().display()).isEqualTo("postgresql://pgbouncer@127.0.0.1:6432/pgbouncer");
         assertThat(c.psql()).isEqualTo("psql");
+    }
+
+    @Test
+    void aFileInAMissingDirectoryIsRejectedUpFrontWithoutCreatingIt(@TempDir Path dir) {
+        Path missing = dir.resolve("nonexistent").resolve("dir");
+        Path file = missing.resolve("t.json");
+
+        CliRun run = CliRun.of(Map.of("PG_NODES", "127.0.0.1:55432"), "endpoints", "reconcile", "--file", file.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("error: --file=" + file + ": its directory " + missing + " does not exist; "
+                + "pgwarden does not create directories: create it or fix the path" + System.lineSeparator());
+        assertThat(run.out()).isEmpty();
+        assertThat(dir.resolve("nonexistent")).doesNotExist();
+    }
+
+    @Test
+    void anEndpointsFileEnvNamingADirectoryOrAFileAsDirectoryIsRejected(@TempDir Path dir) throws Exception {
+        Path plain = Files.writeString(dir.resolve("plain"), "x");
+
+        assertThatThrownBy(() -> resolve(Map.of("PG_NODES", "10.0.0.1", "ENDPOINTS_FILE", dir.toString())))
+                .isInstanceOf(PgWardenException.class)
+                .hasMessage("ENDPOINTS_FILE=" + dir + ": is a directory; expected the path of a file, e.g. "
+                        + dir.resolve("topology.json"));
+        assertThatThrownBy(() -> resolve(Map.of("PG_NODES", "10.0.0.1", "ENDPOINTS_FILE", plain + "/t.json")))
+                .isInstanceOf(PgWardenException.class)
+                .hasMessage("ENDPOINTS_FILE=" + plain + "/t.json: its directory " + plain + " is not a directory; "
+                        + "pgwarden does not create directories: create it or fix the path");
     }
 }

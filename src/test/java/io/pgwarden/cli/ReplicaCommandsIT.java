@@ -82,6 +82,15 @@ class ReplicaCommandsIT {
                 assertThat(promote.exitCode()).as(promote.err()).isZero();
                 assertThat(promote.out()).startsWith("promoted: 127.0.0.1:" + portB + " accepts writes on timeline 2 (test write at ");
                 execute(specB, "INSERT INTO t VALUES ('three')");
+                String urlB = "postgresql://postgres@127.0.0.1:" + portB + "/postgres";
+                CliRun again = CliRun.of(Map.of("PGPASSWORD", password), "promote", "--url", urlB);
+                assertThat(again.exitCode()).as(again.err()).isZero();
+                assertThat(again.out()).startsWith("already primary: 127.0.0.1:" + portB + " accepts writes on timeline 2");
+                CliRun wrong = CliRun.of(Map.of("PGPASSWORD", "wrong-password"), "status", "--url", urlB, "--format", "json");
+                assertThat(wrong.exitCode()).isEqualTo(1);
+                assertThat(new ObjectMapper().readTree(wrong.out()).get("error").asText())
+                        .contains("password authentication failed for user \"postgres\"");
+                assertThat(wrong.out() + wrong.err()).doesNotContain("wrong-password");
 
                 CliRun rejoin = CliRun.of(Map.of(), "rejoin", "--data-dir", a.toString(), "--primary", "127.0.0.1:" + portB,
                         "--pg-bin", BIN, "--node-name", "node-a");

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Streaming replicas on real servers started by the instance code: a pg_basebackup clone on Debian 15
  * that follows its primary, is promoted, and whose former primary rejoins it with pg_rewind and then with
- * a fresh clone; and the local-copy clone (low-level backup API) with the server-only embedded 18 binaries.
+ * a fresh clone; and, with the server-only embedded 18 binaries, the local-copy clone (low-level backup API)
+ * and a rejoin that cannot use pg_rewind and clones by local copy from the promoted replica.
  */
 class ReplicaIT {
     private static final String ROLE = Upstream.DEFAULT_ROLE;
@@ -167,6 +168,25 @@ class ReplicaIT {
                     rows -> rows.equals(List.of("1001")));
             assertThat(ReplicaNodes.column(aSpec, "SELECT slot_name || ' ' || active FROM pg_replication_slots"))
                     .containsExactly("node_b true");
+
+            // promote B; A rejoins without pg_rewind (server-only binaries) by a local copy from B
+            new Promoter(Clock.SYSTEM).execute(bSpec, Promoter.DEFAULT_TIMEOUT);
+            Upstream toB = new Upstream("127.0.0.1", b.port(), ROLE, "node_a", "node-a");
+            nodes.progress.clear();
+            Rejoiner.Result rejoined = new Rejoiner(nodes.runner, nodes.files, nodes.fx.binaries, Clock.SYSTEM)
+                    .execute(new RejoinRequest(aDir, toB, bSpec, null, true, null, null), nodes.progress::add);
+            assertThat(rejoined.method()).isEqualTo(Rejoiner.Method.CLONE);
+            assertThat(rejoined.reason()).isEqualTo("there is no pg_rewind in " + nodes.fx.binaries.binDir() + " ("
+                    + nodes.fx.binaries.reason() + ")");
+            assertThat(nodes.progress).contains("not using pg_rewind (" + rejoined.reason() + "); cloning afresh")
+                    .anyMatch(l -> l.startsWith("cloning " + aDir + " from 127.0.0.1:" + b.port() + " by local-copy: "));
+            assertThat(a.run().get(2, java.util.concurrent.TimeUnit.MINUTES)).isEqualTo(Supervisor.Outcome.EXITED);
+            ReplicaNodes.Node a2 = nodes.start(StandbyConfig.apply(a.config(), toB));
+            ConnectionSpec a2Spec = nodes.superuser(a2, aDir);
+            ReplicaNodes.execute(bSpec, "INSERT INTO t VALUES (1002)");
+            await().atMost(ReplicaNodes.WAIT).until(() -> ReplicaNodes.column(a2Spec, "SELECT count(*) FROM t"),
+                    rows -> rows.equals(List.of("1002")));
+            assertThat(Files.readString(aDir.resolve("pgwarden.conf"))).contains("port = '" + a.port() + "'");
         }
     }
 }

@@ -57,4 +57,14 @@ class ReplicaProvisionerTest {
                         + " --primary 127.0.0.1:5440 --data-dir " + data + "', or choose a new or empty --data-dir to clone into.");
         assertThat(data.resolve("standby.signal")).doesNotExist();
     }
+
+    @Test
+    void hotStandbySettingsAreRaisedToThePrimarysButNeverLowered() {
+        InstanceConfig tuned = InstanceConfig.local(dir, 5434).withSettings(Map.of("max_connections", "100",
+                "max_wal_senders", "20", "shared_buffers", "256MB"));
+        InstanceConfig raised = HotStandbySettings.raise(tuned, Map.of("max_connections", 300L, "max_wal_senders", 10L,
+                "max_worker_processes", 8L));
+        assertThat(raised.settings()).containsEntry("max_connections", "300").containsEntry("max_wal_senders", "20")
+                .containsEntry("max_worker_processes", "8").containsEntry("shared_buffers", "256MB");
+    }
 }
