@@ -76,6 +76,9 @@ public final class KubernetesEndpointPublisher implements EndpointPublisher {
             }
         }
         if (first != null) {
+            if (changed) {
+                throw new PartlyPublishedException(String.join("; ", failures), first);
+            }
             throw failures.size() == 1 ? first
                     : new PgWardenException(ErrorCode.PUBLISH_FAILED, String.join("; ", failures), first);
         }
@@ -250,9 +253,9 @@ public final class KubernetesEndpointPublisher implements EndpointPublisher {
         String hint = switch (e.getCode()) {
             case 401 -> "the service account token was rejected";
             case 403 -> "permission denied: grant the Role documented in docs/endpoints.md";
-            case 409 -> "it was changed concurrently; the next cycle retries";
+            case 409 -> "it was changed concurrently";
             case 0 -> "the API server did not answer";
-            default -> "the next cycle retries";
+            default -> "check the API server";
         };
         String status = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
                 : String.valueOf(e.getMessage()).lines().findFirst().orElse("");
