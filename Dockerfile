@@ -39,6 +39,7 @@ ENV JAVA_HOME=/opt/java/openjdk HEALTH_PORT=8008
 COPY --from=eclipse-temurin:17-jre /opt/java/openjdk /opt/java/openjdk
 COPY --from=build /src/target/pgwarden.jar /opt/pgwarden/pgwarden.jar
 COPY --from=build /src/target/lib/ /opt/pgwarden/lib/
+COPY deploy/jvm.options /opt/pgwarden/jvm.options
 COPY deploy/docker/pgwarden /usr/local/bin/pgwarden
 RUN chmod 0755 /usr/local/bin/pgwarden \
     && mkdir -p /var/lib/postgresql /var/run/postgresql \

@@ -45,6 +45,7 @@ public final class RunAgent {
     private final ProcessRunner runner;
     private final Privileges privileges;
     private final Clock clock;
+    private io.pgwarden.instance.ReplicaProvisioner.Source replicaOf;
 
     public RunAgent(RunSettings settings, BinariesResolver resolver, ProcessRunner runner, Privileges privileges,
             Clock clock) {
@@ -53,6 +54,12 @@ public final class RunAgent {
         this.runner = runner;
         this.privileges = privileges;
         this.clock = clock;
+    }
+
+    /** Makes this node a streaming replica of {@code source} (cloned on first start); null for none. */
+    public RunAgent replicaOf(io.pgwarden.instance.ReplicaProvisioner.Source source) {
+        this.replicaOf = source;
+        return this;
     }
 
     /**
@@ -74,6 +81,12 @@ public final class RunAgent {
                 config = config.withSettings(plan.settings());
                 log.info("tuned {} settings for {} MB and {} CPUs", plan.settings().size(), plan.resources().memoryMb(),
                         plan.resources().cpus());
+            }
+            if (replicaOf != null) {
+                health.phase("cloning or reusing the replica " + config.dataDir() + " of " + replicaOf.upstream().address());
+                config = new io.pgwarden.instance.ReplicaProvisioner(runner, new ServerFiles(privileges), binaries, clock)
+                        .prepare(config, replicaOf, line -> log.info("replica of {}: {}", replicaOf.upstream().address(), line))
+                        .config();
             }
             health.phase("preparing the data directory " + config.dataDir());
             LocalInstance instance = new LocalInstance(config, binaries, runner, new ServerFiles(privileges), clock);

@@ -33,7 +33,27 @@ public abstract class AbstractCommand implements Callable<Integer> {
 
     /** Settings sources: this command's environment plus the optional YAML file. */
     protected ConfigSources sources(Path configFile) {
-        return ConfigSources.load(configFile, env);
+        ConfigSources sources = ConfigSources.load(configFile, env);
+        // one file may serve several commands (PGWARDEN_CONFIG), so any command's setting is accepted
+        java.util.Set<String> known = new java.util.TreeSet<>();
+        collectOptionNames(spec.root(), known);
+        known.removeAll(java.util.Set.of("help", "version", "config"));
+        java.util.List<String> unknown = sources.unknownFileKeys(known);
+        if (!unknown.isEmpty()) {
+            throw new io.pgwarden.core.PgWardenException(io.pgwarden.core.ErrorCode.INVALID_INPUT,
+                    "Configuration file " + sources.fileName() + ": unknown setting(s) " + String.join(", ", unknown)
+                            + "; use the long option names without dashes, e.g. 'memory: 2GB' or 'port: 5433'.");
+        }
+        return sources;
+    }
+
+    private static void collectOptionNames(CommandSpec command, java.util.Set<String> names) {
+        command.options().forEach(o -> {
+            if (o.longestName().startsWith("--")) {
+                names.add(o.longestName().substring(2));
+            }
+        });
+        command.subcommands().values().forEach(sub -> collectOptionNames(sub.getCommandSpec(), names));
     }
 
     protected PrintWriter out() {
@@ -42,6 +62,19 @@ public abstract class AbstractCommand implements Callable<Integer> {
 
     protected PrintWriter err() {
         return spec.commandLine().getErr();
+    }
+
+    /**
+     * A warning for the user on stderr: {@code warning: text}, or a JSON log line with
+     * {@code --log-format json}, so that every stderr line has the chosen format.
+     */
+    protected void warn(String text) {
+        if (io.pgwarden.core.log.LogSettings.isJson()) {
+            org.slf4j.LoggerFactory.getLogger(getClass()).warn(text);
+        } else {
+            err().println("warning: " + text);
+            err().flush();
+        }
     }
 
     @Override

@@ -19,6 +19,8 @@ public final class EndpointsCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        // a script that forgot the subcommand must fail, not print help and "succeed"
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing subcommand; choose one of: "
+                + String.join(", ", spec.subcommands().keySet()));
     }
 }

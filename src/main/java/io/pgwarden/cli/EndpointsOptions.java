@@ -6,6 +6,7 @@ import io.pgwarden.core.Durations;
 import io.pgwarden.pg.ConnectionSpec;
 import io.pgwarden.topology.LagLimit;
 import io.pgwarden.topology.NodeAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -66,8 +67,12 @@ public final class EndpointsOptions {
 
     /** Resolves and validates every setting, reporting all problems at once (exit code 2). */
     EndpointsConfig resolve(Map<String, String> env) {
+        return resolve(env, new Problems());
+    }
+
+    /** As {@link #resolve(Map)}, reporting the caller's {@code problems} (e.g. watch's --interval) together with these. */
+    EndpointsConfig resolve(Map<String, String> env, Problems problems) {
         ConfigSources src = ConfigSources.load(config, env);
-        Problems problems = new Problems();
         List<NodeAddress> nodeList = src.resolve(problems, List.of(), v -> NodeAddress.parseList(v, NodeAddress.DEFAULT_PORT),
                 "--nodes", nodes, "PG_NODES");
         if (nodeList.isEmpty() && src.find("--nodes", nodes, "PG_NODES").isEmpty()) {
@@ -77,9 +82,9 @@ public final class EndpointsOptions {
                 connectTimeout, "PGCONNECT_TIMEOUT");
         LagLimit lag = src.resolve(problems, LagLimit.NONE, LagLimit::parse, "--max-lag", maxLag, "MAX_LAG");
         ConnectionSpec base = ConnectionSpec.fromEnv(Map.of());
-        String u = src.resolve(problems, env.getOrDefault("PGUSER", "postgres"), v -> v, "--user", user);
-        String db = src.resolve(problems, env.getOrDefault("PGDATABASE", "postgres"), v -> v, "--database", database);
-        String ssl = src.resolve(problems, env.getOrDefault("PGSSLMODE", "prefer"), EndpointsOptions::sslmode, "--sslmode",
+        String u = src.resolve(problems, "postgres", v -> v, "--user", user, "PGUSER");
+        String db = src.resolve(problems, "postgres", v -> v, "--database", database, "PGDATABASE");
+        String ssl = src.resolve(problems, "prefer", EndpointsOptions::sslmode, "--sslmode",
                 sslmode, "PGSSLMODE");
         ConnectionSpec probe = new ConnectionSpec(base.host(), base.port(), db, u, env.get("PGPASSWORD"), ssl, timeout,
                 "pgwarden-endpoints");
@@ -90,7 +95,8 @@ public final class EndpointsOptions {
             problems.add((rw == null ? "--ro-service/RO_SERVICE=" + ro : "--rw-service/RW_SERVICE=" + rw)
                     + ": the Kubernetes publisher needs both --rw-service (RW_SERVICE) and --ro-service (RO_SERVICE)");
         }
-        Path jsonFile = src.find("--file", file, "ENDPOINTS_FILE").map(s -> Path.of(s.value().trim())).orElse(null);
+        boolean fileGiven = src.find("--file", file, "ENDPOINTS_FILE").isPresent();
+        Path jsonFile = src.resolve(problems, null, EndpointsOptions::outputFile, "--file", file, "ENDPOINTS_FILE");
         Path ini = src.find("--pgbouncer-ini", pgbouncerIni, "PGBOUNCER_INI").map(s -> Path.of(s.value().trim())).orElse(null);
         ConnectionSpec admin = src.resolve(problems, null, v -> ConnectionSpec.parseUrl(v, ConnectionSpec.fromEnv(Map.of())
                 .withHostPort("127.0.0.1", 6432).withUser("pgbouncer", null).withDatabase("pgbouncer")),
@@ -99,7 +105,7 @@ public final class EndpointsOptions {
             admin = ConnectionSpec.fromEnv(Map.of()).withHostPort("127.0.0.1", 6432).withUser("pgbouncer", null)
                     .withDatabase("pgbouncer");
         }
-        if (rw == null && jsonFile == null && ini == null) {
+        if (rw == null && !fileGiven && ini == null) {
             problems.add("no publisher configured: give --rw-service and --ro-service (RW_SERVICE, RO_SERVICE), "
                     + "--file (ENDPOINTS_FILE) or --pgbouncer-ini (PGBOUNCER_INI)");
         }
@@ -114,6 +120,23 @@ public final class EndpointsOptions {
             throw new IllegalArgumentException("expected a duration from 100ms to 5m, e.g. 2s");
         }
         return d;
+    }
+
+    /**
+     * The JSON file's path: its directory must already exist (a typo must not create directories; pgwarden never
+     * does), and the path must not be a directory itself.
+     */
+    static Path outputFile(String v) {
+        Path path = InputParsers.path(v);
+        Path parent = path.toAbsolutePath().normalize().getParent();
+        if (Files.isDirectory(path)) {
+            throw new IllegalArgumentException("is a directory; expected the path of a file, e.g. " + path.resolve("topology.json"));
+        }
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new IllegalArgumentException("its directory " + parent + (Files.exists(parent) ? " is not a directory"
+                    : " does not exist") + "; pgwarden does not create directories: create it or fix the path");
+        }
+        return path;
     }
 
     private static String sslmode(String v) {

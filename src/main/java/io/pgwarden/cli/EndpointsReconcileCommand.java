@@ -1,5 +1,6 @@
 package io.pgwarden.cli;
 
+import io.pgwarden.topology.ClusterSnapshot;
 import io.pgwarden.topology.ReconcileResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,8 @@ public final class EndpointsReconcileCommand extends AbstractCommand {
                 default -> log.info("endpoints reconcile: {}", result.summary());
             }
             out().println(result.summary());
+            ClusterSnapshot snapshot = result.decision().snapshot();
+            out().println("  probed " + snapshot.nodes().size() + " nodes in " + snapshot.elapsed().toMillis() + " ms");
             result.publishers().forEach(p -> out().println("  " + p));
             out().flush();
             return result.exitCode();

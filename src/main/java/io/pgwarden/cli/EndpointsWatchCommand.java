@@ -14,16 +14,19 @@ import picocli.CommandLine.Option;
 /** {@code pgwarden endpoints watch}: reconcile every interval until stopped (SIGTERM/SIGINT). */
 @Command(name = "watch", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Reconciles continuously: one snapshot per interval, the same decisions as reconcile, each "
-                + "logged with its reason (INFO when it changes, DEBUG otherwise). Runs until SIGTERM.", "",
+                + "logged with its reason (INFO when it changes, DEBUG otherwise). Runs until SIGTERM or SIGINT, then exits 0.", "",
                 "Examples:",
                 "  pgwarden endpoints watch --interval 1s   (with PG_NODES, NAMESPACE, RW_SERVICE, RO_SERVICE set)",
                 "  pgwarden endpoints watch --interval 500ms --nodes 10.0.0.1,10.0.0.2 --pgbouncer-ini /etc/pgbouncer/pgbouncer.ini", ""},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped by a signal", "2:invalid flag or environment variable"})
+        exitCodeList = {"0:stopped by SIGTERM or SIGINT (after the current cycle)",
+                "2:invalid flag or environment variable"})
 public final class EndpointsWatchCommand extends AbstractCommand {
     private static final Logger log = LoggerFactory.getLogger(EndpointsWatchCommand.class);
     /** Fast enough that clients follow a failover within about a second, cheap enough for the nodes and the API server. */
     static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
+    /** At JVM exit, lets a running cycle (bounded by the probe and API timeouts) finish within Kubernetes' 30 s grace. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(20);
 
     @Mixin
     EndpointsOptions options;
@@ -34,22 +37,21 @@ public final class EndpointsWatchCommand extends AbstractCommand {
     @Override
     protected int execute() throws InterruptedException {
         Problems problems = new Problems();
-        Duration every = sources(null).resolve(problems, DEFAULT_INTERVAL, EndpointsWatchCommand::interval, "--interval",
+        Duration every = sources(options.config).resolve(problems, DEFAULT_INTERVAL, EndpointsWatchCommand::interval, "--interval",
                 interval, "WATCH_INTERVAL");
-        EndpointsConfig config = options.resolve(env());
-        problems.throwIfAny();
+        EndpointsConfig config = options.resolve(env(), problems);
         try (EndpointsRuntime runtime = new EndpointsRuntime(config)) {
             WatchLoop loop = new WatchLoop(runtime.command(), every, Clock.SYSTEM);
             Thread worker = new Thread(loop, "pgwarden-endpoints-watch");
-            Thread hook = new Thread(() -> {
+            // SIGTERM/SIGINT end the loop and execute() returns 0 (Kubernetes counts 143 as a failure)
+            StopSignals.install("stopping endpoints watch after the current cycle", () -> {
                 loop.stop();
                 try {
-                    worker.join(10_000);
+                    worker.join(STOP_WAIT.toMillis());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             });
-            Runtime.getRuntime().addShutdownHook(hook);
             log.info("endpoints watch: {} nodes every {}", config.nodes().size(), Durations.format(every));
             worker.start();
             worker.join();

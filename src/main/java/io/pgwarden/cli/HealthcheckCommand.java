@@ -67,7 +67,8 @@ public final class HealthcheckCommand extends AbstractCommand {
             problems.add("--data-dir=" + data + ": no such directory");
         }
         if (pwSetting.isPresent() && !Files.isReadable(Path.of(pwSetting.get().value()))) {
-            problems.add(pwSetting.get().describe() + ": the file does not exist or cannot be read");
+            // no ": " right after the path: secret masking would hide the word after "...password: "
+            problems.add(pwSetting.get().describe() + " (no such file, or not readable by this user)");
         }
         problems.throwIfAny();
         if (pwSetting.isPresent()) {

@@ -18,14 +18,27 @@ public final class Main {
 
     /** Runs the CLI and returns the exit code; tests call this instead of {@link #main}. */
     public static int run(String[] args, Map<String, String> env) {
+        if (jsonRequested(args, env)) {
+            // before parsing, so that even a usage error comes out as a JSON line
+            io.pgwarden.core.log.LogSettings.configure(io.pgwarden.core.log.LogFormat.JSON, org.slf4j.event.Level.INFO);
+        }
+        CommandLine single = args.length > 0 ? SingleCommand.of(args[0], env) : null;
+        if (single != null) {
+            return single.execute(java.util.Arrays.copyOfRange(args, 1, args.length));
+        }
         CommandLine cli = commandLine(env);
         return cli.execute(args);
     }
 
     /** The configured command tree, with exception handling that maps errors to documented exit codes. */
     public static CommandLine commandLine(Map<String, String> env) {
+        return configure(new CommandLine(new PgWardenCommand(env), factory(env)));
+    }
+
+    /** Creates commands with the CLI's environment injected. */
+    static CommandLine.IFactory factory(Map<String, String> env) {
         CommandLine.IFactory defaults = CommandLine.defaultFactory();
-        CommandLine.IFactory factory = new CommandLine.IFactory() {
+        return new CommandLine.IFactory() {
             @Override
             public <K> K create(Class<K> cls) throws Exception {
                 K instance = defaults.create(cls);
@@ -35,8 +48,12 @@ public final class Main {
                 return instance;
             }
         };
-        CommandLine cli = new CommandLine(new PgWardenCommand(env), factory);
+    }
+
+    /** Error handling, parsing options and the exit-code footer every command line gets. */
+    static CommandLine configure(CommandLine cli) {
         cli.setExecutionExceptionHandler(Main::handle);
+        cli.setParameterExceptionHandler(Main::usageError);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setUsageHelpAutoWidth(true);
         addExitCodeFooter(cli);
@@ -53,10 +70,45 @@ public final class Main {
         cmd.getSubcommands().values().forEach(Main::addExitCodeFooter);
     }
 
+    static boolean jsonRequested(String[] args, Map<String, String> env) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--log-format=json") || (args[i].equals("--log-format") && i + 1 < args.length
+                    && args[i + 1].equals("json"))) {
+                return true;
+            }
+        }
+        return "json".equalsIgnoreCase(env.getOrDefault("LOG_FORMAT", "").trim());
+    }
+
+    /** A usage error: one line saying what is wrong and where help is, not the whole help text. */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        String message = Secrets.mask(e.getMessage());
+        if (io.pgwarden.core.log.LogSettings.isJson()) {
+            org.slf4j.LoggerFactory.getLogger(Main.class).error("{} (see '{} --help')", message,
+                    cmd.getCommandSpec().qualifiedName());
+        } else {
+            PrintWriter err = cmd.getErr();
+            err.println("error: " + message);
+            err.println("See '" + cmd.getCommandSpec().qualifiedName() + " --help' for options and examples.");
+            err.flush();
+        }
+        return ErrorCode.INVALID_INPUT.exitCode();
+    }
+
+    /** Prints {@code error: message} (or a JSON log line in JSON mode). */
+    private static void printError(PrintWriter err, String message) {
+        if (io.pgwarden.core.log.LogSettings.isJson()) {
+            org.slf4j.LoggerFactory.getLogger(Main.class).error(message);
+        } else {
+            err.println("error: " + message);
+        }
+    }
+
     private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
         PrintWriter err = cmd.getErr();
         if (e instanceof PgWardenException pe) {
-            err.println("error: " + pe.getMessage());
+            printError(err, pe.getMessage());
             if (pe.getCause() != null && isDebug()) {
                 pe.getCause().printStackTrace(err);
             }
@@ -64,11 +116,9 @@ public final class Main {
             return pe.code().exitCode();
         }
         if (e instanceof CommandLine.ParameterException pe) {
-            err.println("error: " + Secrets.mask(pe.getMessage()));
-            err.flush();
-            return ErrorCode.INVALID_INPUT.exitCode();
+            return usageError(pe, new String[0]);
         }
-        err.println("error: internal error " + e.getClass().getSimpleName() + ": " + Secrets.mask(e.getMessage())
+        printError(err, "internal error " + e.getClass().getSimpleName() + ": " + Secrets.mask(e.getMessage())
                 + " (a bug in pgwarden; rerun with --log-level debug and report it)");
         if (isDebug()) {
             e.printStackTrace(err);

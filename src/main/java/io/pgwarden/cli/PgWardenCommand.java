@@ -19,6 +19,9 @@ import picocli.CommandLine.Spec;
                 EndpointsCommand.class,
                 WaitCommand.class,
                 HealthcheckCommand.class,
+                StatusCommand.class,
+                PromoteCommand.class,
+                RejoinCommand.class,
         })
 public final class PgWardenCommand implements Runnable {
     private final Map<String, String> env;
@@ -37,6 +40,8 @@ public final class PgWardenCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+        // a script that forgot the subcommand must fail, not print help and "succeed"
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing subcommand; choose one of: "
+                + String.join(", ", spec.subcommands().keySet()));
     }
 }

@@ -47,8 +47,12 @@ import picocli.CommandLine.Option;
                 "  pgwarden run                                   # PGDATA, POSTGRES_MEMORY, MIGRATIONS_DIR from the environment",
                 "  pgwarden run --data-dir /srv/pg --allow 10.0.0.0/8 --migrations-dir /migrations --database app",
                 "  pgwarden run --memory 2GB --workload oltp --health-port 8008 --stop-timeout 20s",
+                "  PGPASSWORD=... pgwarden run --replica-of db-0.db:5432 --node-name db-1   # clone, then follow",
                 ""})
 public final class RunCommand extends AbstractCommand {
+    @Mixin
+    UpReplica replica;
+
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Data directory; initialised when missing or empty. Env: PGDATA. Default: ./pgwarden-data.")
     String dataDir;
@@ -140,9 +144,10 @@ public final class RunCommand extends AbstractCommand {
     @Override
     protected int execute() throws InterruptedException {
         RunSettings settings = settings(sources(config), Defaults.CONTAINER);
+        io.pgwarden.instance.ReplicaProvisioner.Source replicaOf = replica.source(sources(config), settings.instance().dataDir());
         TerminationSignal stop = TerminationSignal.install();
         return new RunAgent(settings, BinariesResolver.defaults(env(), System.err), new SystemProcessRunner(),
-                Privileges.detect(null), Clock.SYSTEM).run(stop);
+                Privileges.detect(null), Clock.SYSTEM).replicaOf(replicaOf).run(stop);
     }
 
     /** Resolves every option (flag &gt; env &gt; file &gt; default), reporting all problems at once (exit 2). */

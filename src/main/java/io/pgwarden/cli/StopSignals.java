@@ -18,6 +18,13 @@ final class StopSignals {
 
     /** Calls {@code stop} (on its own thread) on the first SIGTERM or SIGINT, and at JVM shutdown. */
     static void install(Runnable stop) {
+        install("stopping PostgreSQL", stop);
+    }
+
+    /**
+     * As {@link #install(Runnable)}, logging {@code action} (e.g. "stopping endpoints watch") when a signal arrives.
+     */
+    static void install(String action, Runnable stop) {
         Runnable once = new Runnable() {
             private boolean done;
 
@@ -32,7 +39,7 @@ final class StopSignals {
         for (String name : new String[] {"TERM", "INT"}) {
             try {
                 Signal.handle(new Signal(name), sig -> {
-                    log.info("received SIG{}; stopping PostgreSQL", sig.getName());
+                    log.info("received SIG{}; {}", sig.getName(), action);
                     Thread t = new Thread(once, "stop-on-sig" + sig.getName().toLowerCase());
                     t.start();
                 });

@@ -81,7 +81,7 @@ public final class TuneCommand extends AbstractCommand {
 
         Resources resources = detector.detect(inputs.overrides());
         TuningPlan plan = Tuner.plan(resources, inputs.profile(version));
-        plan.warnings().forEach(warning -> err().println("warning: " + warning));
+        plan.warnings().forEach(this::warn);
         err().flush();
         out().print(f.renderer().render(plan));
         out().flush();

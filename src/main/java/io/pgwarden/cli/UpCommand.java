@@ -47,6 +47,8 @@ import picocli.CommandLine.Option;
                 "  pgwarden up --data-dir /srv/pg --port 5433",
                 "  pgwarden up --pg-version 17          # downloads 17 unless it is installed",
                 "  pgwarden up --listen 0.0.0.0 --allow 10.0.0.0/8",
+                "  pgwarden up --data-dir /srv/replica --port 5434 --replica-of 127.0.0.1:5433 \\",
+                "      --primary-password-file /srv/pg/pgwarden.password   # clone, then follow (docs/replicas.md)",
                 "  PGPASSWORD=$(cat pgwarden-data/pgwarden.password) psql -h 127.0.0.1 -U postgres",
                 ""})
 public final class UpCommand extends AbstractCommand {
@@ -109,7 +111,14 @@ public final class UpCommand extends AbstractCommand {
             description = "YAML file with any of the options above (keys without dashes, e.g. 'port: 5433'). Env: PGWARDEN_CONFIG.")
     Path configFile;
 
+    @picocli.CommandLine.Mixin
+    TuningOptions tuningOptions;
+
+    /** Set by {@link #parse}; replaceable so tests can run without tuning. */
     UpTuning tuning = UpTuning.NONE;
+
+    @picocli.CommandLine.Mixin
+    UpReplica replica;
 
     /** The validated request; everything needed before touching disk. */
     record Request(InstanceConfig config, Path pgBin, String pgBinOrigin, PgVersion major, String majorOrigin,
@@ -135,6 +144,7 @@ public final class UpCommand extends AbstractCommand {
                 .resolve(new BinariesRequest(request.pgBin(), request.pgBinOrigin(), major, majorOrigin));
         out().println("binaries: " + binaries.describe());
         config = config.withSettings(tuning.settings(binaries.version()));
+        config = replica.prepare(sources(configFile), config, binaries, new ServerFiles(privileges), out());
 
         LocalInstance instance = new LocalInstance(config, binaries, new SystemProcessRunner(), new ServerFiles(privileges),
                 Clock.SYSTEM);
@@ -194,7 +204,10 @@ public final class UpCommand extends AbstractCommand {
                 "--max-restarts", maxRestarts, "PGWARDEN_MAX_RESTARTS");
         Duration window = sources.resolve(problems, RestartPolicy.DEFAULT.window(), InputParsers::positiveDuration,
                 "--restart-window", restartWindow, "PGWARDEN_RESTART_WINDOW");
+        UpTuning tuned = tuningOptions == null ? UpTuning.NONE
+                : UpTuning.of(tuningOptions.resolve(sources, problems), problems, err());
         problems.throwIfAny();
+        tuning = tuned;
 
         Path absData = data.toAbsolutePath().normalize();
         Path log = logSetting.map(s -> s.value().trim().equals("-") ? null : Path.of(s.value().trim()))

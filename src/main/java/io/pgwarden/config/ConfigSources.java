@@ -74,9 +74,14 @@ public final class ConfigSources {
                 values.put(e.getKey(), v.isValueNode() ? v.asText() : v.toString());
             }
             return values;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            var where = e.getLocation();
+            String at = where == null ? "" : " at line " + where.getLineNr() + ", column " + where.getColumnNr();
+            throw new PgWardenException(ErrorCode.INVALID_INPUT, "Configuration file " + path + " is not valid YAML"
+                    + at + ": " + e.getOriginalMessage().lines().findFirst().orElse("") + ".", e);
         } catch (IOException e) {
             throw new PgWardenException(ErrorCode.INVALID_INPUT,
-                    "Configuration file " + path + " is not valid YAML: " + e.getMessage(), e);
+                    "Cannot read configuration file " + path + ": " + e.getMessage(), e);
         }
     }
 
@@ -122,6 +127,19 @@ public final class ConfigSources {
             problems.add(setting.get(), e.getMessage());
             return defaultValue;
         }
+    }
+
+    /**
+     * Keys of the configuration file that are not in {@code known} (long option names without
+     * dashes), so a misspelt setting is reported instead of silently ignored.
+     */
+    public java.util.List<String> unknownFileKeys(java.util.Set<String> known) {
+        return file.keySet().stream().filter(k -> !known.contains(k)).sorted().toList();
+    }
+
+    /** The configuration file's name, or null when there is none. */
+    public String fileName() {
+        return fileName;
     }
 
     /** The environment variable's value, or null. */

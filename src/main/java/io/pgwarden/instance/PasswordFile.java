@@ -44,8 +44,8 @@ public final class PasswordFile {
             }
             return text;
         } catch (IOException e) {
-            throw new PgWardenException(ErrorCode.ENVIRONMENT, "Cannot read password file " + file + ": " + e
-                    + ". Run as a user that can read it (it is mode 0600).", e);
+            throw new PgWardenException(ErrorCode.ENVIRONMENT, "Cannot read password file " + file + " (" + e
+                    + "). Run as a user that can read it (it is mode 0600).", e);
         }
     }
 }

@@ -23,6 +23,7 @@ public final class PostgresLauncher implements ServerLauncher {
     private static final Logger log = LoggerFactory.getLogger(PostgresLauncher.class);
     /** Reading a small file is cheap; 10 ms keeps start-up latency close to the server's own. */
     private static final Duration POLL = Duration.ofMillis(10);
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
 
     private final ProcessRunner runner;
     private final ServerFiles files;
@@ -52,8 +53,14 @@ public final class PostgresLauncher implements ServerLauncher {
             throw new PgWardenException(ErrorCode.ENVIRONMENT, "Cannot create the server log directory "
                     + log.getParent() + ": " + e + ". Choose another --server-log.", e);
         }
-        List<String> command = files.privileges().asServerUser(
-                List.of(binaries.program("postgres").toString(), "-D", config.dataDir().toString()));
+        List<String> command = new java.util.ArrayList<>();
+        if (Files.isExecutable(SETSID)) {
+            // a session of its own: Ctrl-C in a terminal reaches pgwarden only, which then stops PostgreSQL in
+            // order (smart, fast, immediate); setsid execs (the child is no group leader), so the PID stays the postmaster's
+            command.add(SETSID.toString());
+        }
+        command.addAll(files.privileges().asServerUser(
+                List.of(binaries.program("postgres").toString(), "-D", config.dataDir().toString())));
         Process process = runner.start(command, config.dataDir(), Map.of("LC_ALL", "C.UTF-8"), log);
         PostgresProcess server = new PostgresProcess(process, runner, config.dataDir().getFileName().toString());
         PostgresLauncher.log.debug("postgres started with pid {}", process.pid());

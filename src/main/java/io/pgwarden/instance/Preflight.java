@@ -56,8 +56,9 @@ public final class Preflight {
         }
         if (state != DataDirectory.State.INITIALIZED && !config.passwordFile().startsWith(dir.path())
                 && Files.exists(config.passwordFile())) {
-            throw invalid("--password-file=" + config.passwordFile() + ": the file already exists, but "
-                    + dir.path() + " is new, so a new password would replace it. Move the file away or choose another path.");
+            // worded so that no "password:" appears: secret masking would hide the words after it
+            throw invalid("--password-file=" + config.passwordFile() + " already exists, but " + dir.path()
+                    + " is new, so a new password would replace it. Move the file away or choose another path.");
         }
         return new Result(state);
     }
@@ -96,6 +97,11 @@ public final class Preflight {
                 s.setReuseAddress(true); // as PostgreSQL does: a port in TIME_WAIT is free, a listening one is not
                 s.bind(new InetSocketAddress(InetAddress.getByName(host), config.port()));
             } catch (IOException e) {
+                if (String.valueOf(e.getMessage()).contains("Cannot assign requested address")) {
+                    throw new PgWardenException(ErrorCode.INVALID_INPUT, "--listen=" + address + ": this machine has no"
+                            + " such address, so PostgreSQL could not listen on it; use one of its own addresses,"
+                            + " 127.0.0.1, or * for all.", e);
+                }
                 throw new PgWardenException(ErrorCode.ENVIRONMENT, "Port " + config.port() + " on " + address
                         + " is already in use (is another PostgreSQL running?): " + e.getMessage()
                         + ". Choose a free port with --port, e.g. --port " + (config.port() == 65535 ? 5433 : config.port() + 1) + ".");

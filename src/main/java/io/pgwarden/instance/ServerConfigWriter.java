@@ -23,6 +23,11 @@ public final class ServerConfigWriter {
     static final String INCLUDE_LINE = "include_if_exists = '" + INCLUDE_FILE + "'";
     /** Unix socket paths are limited to 107 bytes (sun_path); ".s.PGSQL.65535" takes 15 of them. */
     private static final int MAX_SOCKET_DIR = 107 - 16;
+    /**
+     * PostgreSQL's own default (it touches its socket files hourly so /tmp cleaners leave them alone). Not the data
+     * directory: pg_rewind copies every non-relation file of its source's data directory and fails on a socket there.
+     */
+    static final String DEFAULT_SOCKET_DIR = "/tmp";
 
     private final ServerFiles files;
 
@@ -61,7 +66,7 @@ public final class ServerConfigWriter {
         Map<String, String> all = new LinkedHashMap<>();
         all.put("listen_addresses", String.join(",", config.listenAddresses()));
         all.put("port", Integer.toString(config.port()));
-        String socketDir = config.dataDir().toString();
+        String socketDir = config.settings().getOrDefault("unix_socket_directories", DEFAULT_SOCKET_DIR);
         all.put("unix_socket_directories", socketDir.length() <= MAX_SOCKET_DIR ? socketDir : "");
         all.put("password_encryption", "scram-sha-256");
         config.settings().forEach(all::putIfAbsent);

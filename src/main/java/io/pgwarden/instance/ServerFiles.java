@@ -39,8 +39,16 @@ public final class ServerFiles {
         chown(dir);
     }
 
-    /** Atomically replaces {@code file} with {@code content}, with the given permissions, owned by the server user. */
+    /**
+     * Atomically replaces {@code file} with {@code content}, with the given permissions, owned by the server
+     * user. A file that already has exactly this content is left alone (no write, no fsync), which keeps
+     * restarts quick.
+     */
     public void write(Path file, String content, Set<PosixFilePermission> permissions) throws IOException {
+        if (Files.isRegularFile(file) && Files.readString(file).equals(content)
+                && Files.getPosixFilePermissions(file).equals(permissions)) {
+            return;
+        }
         Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName() + ".", ".tmp",
                 PosixFilePermissions.asFileAttribute(permissions));
         try {

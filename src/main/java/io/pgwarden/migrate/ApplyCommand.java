@@ -5,15 +5,17 @@ import io.pgwarden.core.ErrorCode;
 import io.pgwarden.core.PgWardenException;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies pending migrations. The common case, nothing to do, costs one connection and one query and never
- * takes the lock. Otherwise: validate, take the session lock, re-read the history (another runner may have
+ * Applies pending migrations. The common case, nothing to do, costs one connection and one query returning
+ * one row (the history's digest, compared with the files'), and never takes the lock. Otherwise: validate, take the session lock, re-read the history (another runner may have
  * applied things meanwhile), parse every file to run (a file that mixes transactional and
  * non-transactional statements stops everything before anything runs), then run the versioned files of every
  * chain, then the repeatable ones (so they may use objects of any chain). A failure stops its chain only.
@@ -47,6 +49,11 @@ public final class ApplyCommand {
         long t1 = clock.nanoTime();
         try (MigrationSession session = MigrationSession.open(settings, true, clock)) {
             long t2 = clock.nanoTime();
+            if (!session.missing() && session.upToDate(chains)) {
+                log.info("up to date: {} files read in {} ms, connected in {} ms, history compared in {} ms",
+                        count(chains), ms(t1 - t0), ms(t2 - t1), ms(clock.nanoTime() - t2));
+                return new ApplyResult(List.of(), count(chains), false);
+            }
             List<ChainReport> reports = session.reports(chains);
             long t3 = clock.nanoTime();
             validate(reports);
@@ -112,11 +119,11 @@ public final class ApplyCommand {
         }
         MigrationExecutor executor = new MigrationExecutor(session.connection(), session.history(), clock);
         List<ExecutionOutcome> outcomes = new ArrayList<>();
-        java.util.Set<ChainReport> stopped = new java.util.HashSet<>();
+        Set<String> stopped = new HashSet<>();
         // Versioned files of every chain first, then repeatable ones, so a view may use tables of any chain.
         for (boolean repeatablePhase : new boolean[] {false, true}) {
             for (Map.Entry<ChainReport, List<Step>> e : plan.entrySet()) {
-                if (stopped.contains(e.getKey())) {
+                if (stopped.contains(e.getKey().group())) {
                     continue;
                 }
                 for (Step step : e.getValue()) {
@@ -128,7 +135,7 @@ public final class ApplyCommand {
                     if (!o.success()) {
                         log.warn("chain {}: stopped after the failure of {}; other chains go on",
                                 e.getKey().displayName(), o.migration().script());
-                        stopped.add(e.getKey());
+                        stopped.add(e.getKey().group());
                         break;
                     }
                     log.debug("applied {} ({} ms)", o.migration().script(), o.millis());

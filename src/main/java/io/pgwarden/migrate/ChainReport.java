@@ -95,6 +95,11 @@ public record ChainReport(String group, List<MigrationInfo> migrations) {
             }
             infos.add(MigrationInfo.of(f, last, state));
         }
+        java.util.Set<String> present = new java.util.HashSet<>();
+        repeatableFiles.forEach(f -> present.add(f.script()));
+        lastRepeatable.values().stream().filter(r -> !present.contains(r.script()))
+                .sorted(Comparator.comparing(AppliedMigration::script))
+                .forEach(r -> infos.add(MigrationInfo.of(null, r, MigrationState.MISSING_FILE)));
         return new ChainReport(group, infos);
     }
 

@@ -61,6 +61,24 @@ public final class JdbcSchemaHistory implements SchemaHistory {
     }
 
     @Override
+    public java.util.Optional<String> latestSuccessDigest() throws SQLException {
+        String sql = "SELECT string_agg(group_name || '|' || script || '|' || checksum, E'\\n'"
+                + " ORDER BY group_name COLLATE \"C\", script COLLATE \"C\"), bool_and(success)"
+                + " FROM (SELECT DISTINCT ON (group_name, script) group_name, script, checksum, success FROM " + qualified
+                + " WHERE type <> 'BASELINE' ORDER BY group_name, script, installed_rank DESC) latest";
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            String digest = rs.getString(1);
+            return digest != null && rs.getBoolean(2) ? java.util.Optional.of(digest) : java.util.Optional.empty();
+        } catch (SQLException e) {
+            if (UNDEFINED_TABLE.equals(e.getSQLState()) || UNDEFINED_SCHEMA.equals(e.getSQLState())) {
+                return java.util.Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
     public void createIfMissing() throws SQLException {
         try (Statement s = connection.createStatement()) {
             if (!"public".equals(schema)) {
@@ -102,6 +120,27 @@ public final class JdbcSchemaHistory implements SchemaHistory {
         insert.setBoolean(8, row.success());
         insert.setString(9, row.error());
         insert.executeUpdate();
+    }
+
+    @Override
+    public String recordStatement(AppliedMigration row) {
+        return "INSERT INTO " + qualified + " (group_name, version, description, type, script, checksum,"
+                + " execution_time_ms, success, error) VALUES (" + literal(row.group()) + ", " + literal(row.version())
+                + ", " + literal(row.description()) + ", " + literal(row.type().name()) + ", " + literal(row.script())
+                + ", " + (row.checksum() == null ? "NULL" : row.checksum().toString())
+                + ", (extract(epoch FROM clock_timestamp() - now()) * 1000)::int, " + row.success() + ", "
+                + literal(row.error()) + ")";
+    }
+
+    /** A string literal that reads the same whatever standard_conforming_strings is: E'' with escapes. */
+    static String literal(String value) {
+        if (value == null) {
+            return "NULL";
+        }
+        if (value.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("a history value cannot contain a NUL character");
+        }
+        return "E'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
     }
 
     @Override

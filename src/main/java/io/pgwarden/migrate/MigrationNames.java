@@ -1,6 +1,5 @@
 package io.pgwarden.migrate;
 
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,7 +27,7 @@ final class MigrationNames {
     }
 
     static boolean isSql(String name) {
-        return name.toLowerCase(Locale.ROOT).endsWith(".sql");
+        return name.regionMatches(true, name.length() - 4, ".sql", 0, 4);
     }
 
     /** Parses a file name inside a chain; null when it is not an accepted name. */

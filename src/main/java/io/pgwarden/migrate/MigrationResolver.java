@@ -60,23 +60,24 @@ public final class MigrationResolver {
         }
         Path root = effectiveRoot();
         List<String> problems = new ArrayList<>();
-        Map<String, List<ResolvedMigration>> byGroup = new TreeMap<>();
+        List<Found> found = new ArrayList<>();
         for (Path entry : sortedEntries(root, problems)) {
             String name = entry.getFileName().toString();
-            if (Files.isDirectory(entry)) {
-                readGroup(entry, name, byGroup, problems);
+            // A name ending in .sql is taken for a file without a stat call: thousands of files list faster.
+            if (!MigrationNames.isSql(name) && Files.isDirectory(entry)) {
+                readGroup(entry, name, found, problems);
             } else if (MigrationNames.isSql(name)) {
                 MigrationNames.Parsed p = MigrationNames.parseTopLevel(name);
                 if (p == null) {
                     problems.add(name + ": not a migration file name; " + MigrationNames.ACCEPTED + ".");
                 } else {
-                    String group = p.group() == null ? "" : p.group();
-                    add(byGroup, group, p, entry, problems);
+                    found.add(new Found(p.group() == null ? "" : p.group(), p, entry));
                 }
             } else {
                 log.debug("ignoring {} in {}: not a .sql file", name, dir);
             }
         }
+        Map<String, List<ResolvedMigration>> byGroup = read(found, problems);
         List<MigrationChain> chains = new ArrayList<>();
         byGroup.forEach((group, files) -> chains.add(chain(group, files, problems)));
         if (!problems.isEmpty()) {
@@ -93,11 +94,10 @@ public final class MigrationResolver {
         return out;
     }
 
-    private void readGroup(Path groupDir, String group, Map<String, List<ResolvedMigration>> byGroup,
-            List<String> problems) {
+    private void readGroup(Path groupDir, String group, List<Found> found, List<String> problems) {
         for (Path entry : sortedEntries(groupDir, problems)) {
             String name = entry.getFileName().toString();
-            if (Files.isDirectory(entry)) {
+            if (!MigrationNames.isSql(name) && Files.isDirectory(entry)) {
                 problems.add(group + "/" + name + ": directories nest one level only (<group>/<file>.sql);"
                         + " move its files up into " + group + "/ or into a group of their own.");
             } else if (MigrationNames.isSql(name)) {
@@ -105,24 +105,43 @@ public final class MigrationResolver {
                 if (p == null) {
                     problems.add(group + "/" + name + ": not a migration file name; " + MigrationNames.ACCEPTED + ".");
                 } else {
-                    add(byGroup, group, p, entry, problems);
+                    found.add(new Found(group, p, entry));
                 }
             }
         }
     }
 
-    private static void add(Map<String, List<ResolvedMigration>> byGroup, String group, MigrationNames.Parsed p,
-            Path path, List<String> problems) {
-        String script = group.isEmpty() ? p.fileName() : group + "/" + p.fileName();
-        int checksum;
-        try {
-            checksum = Checksums.of(Files.readAllBytes(path));
-        } catch (IOException e) {
-            problems.add(script + ": cannot be read (" + e.getMessage() + ").");
-            return;
+    /** A file whose name was accepted, before its content is read. */
+    private record Found(String group, MigrationNames.Parsed name, Path path) {
+        String script() {
+            return group.isEmpty() ? name.fileName() : group + "/" + name.fileName();
         }
-        byGroup.computeIfAbsent(group, g -> new ArrayList<>())
-                .add(new ResolvedMigration(group, p.type(), p.version(), p.description(), script, path, checksum));
+    }
+
+    /**
+     * Reads and checksums every file. In parallel: thousands of small files are bound by system calls, and
+     * two threads halve the time on a two-core machine; results keep the listing order.
+     */
+    private static Map<String, List<ResolvedMigration>> read(List<Found> found, List<String> problems) {
+        Object[] results = new Object[found.size()];
+        java.util.stream.IntStream.range(0, found.size()).parallel().forEach(i -> {
+            Found f = found.get(i);
+            try {
+                results[i] = new ResolvedMigration(f.group(), f.name().type(), f.name().version(),
+                        f.name().description(), f.script(), f.path(), Checksums.of(Files.readAllBytes(f.path())));
+            } catch (IOException e) {
+                results[i] = f.script() + ": cannot be read (" + e.getMessage() + ").";
+            }
+        });
+        Map<String, List<ResolvedMigration>> byGroup = new TreeMap<>();
+        for (Object r : results) {
+            if (r instanceof ResolvedMigration m) {
+                byGroup.computeIfAbsent(m.group(), g -> new ArrayList<>()).add(m);
+            } else {
+                problems.add((String) r);
+            }
+        }
+        return byGroup;
     }
 
     private static MigrationChain chain(String group, List<ResolvedMigration> files, List<String> problems) {

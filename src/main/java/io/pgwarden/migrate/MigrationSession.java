@@ -61,6 +61,32 @@ final class MigrationSession implements AutoCloseable {
         return compare(chains, rows);
     }
 
+    /**
+     * True when every file has a successful history row with its checksum and nothing else is recorded; one
+     * query. False means "look closer" (the full comparison decides), never "something is wrong".
+     */
+    boolean upToDate(List<MigrationChain> chains) {
+        // Sort key group NUL script: String order equals the "C" collation's byte order for every name outside
+        // the rare supplementary/private-use mix, and a mismatch only sends the run down the full path.
+        java.util.TreeMap<String, String> lines = new java.util.TreeMap<>();
+        for (MigrationChain c : chains) {
+            for (ResolvedMigration m : c.versioned()) {
+                lines.put(m.group() + '\0' + m.script(), m.group() + "|" + m.script() + "|" + m.checksum());
+            }
+            for (ResolvedMigration m : c.repeatable()) {
+                lines.put(m.group() + '\0' + m.script(), m.group() + "|" + m.script() + "|" + m.checksum());
+            }
+        }
+        if (lines.isEmpty()) {
+            return false;
+        }
+        try {
+            return history.latestSuccessDigest().map(d -> d.equals(String.join("\n", lines.values()))).orElse(false);
+        } catch (SQLException e) {
+            throw failure("read the history table " + history.tableName(), e);
+        }
+    }
+
     static List<ChainReport> compare(List<MigrationChain> chains, List<AppliedMigration> rows) {
         Map<String, List<AppliedMigration>> byGroup = new LinkedHashMap<>();
         for (AppliedMigration r : rows) {

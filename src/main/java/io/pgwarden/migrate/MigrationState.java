@@ -10,7 +10,10 @@ public enum MigrationState {
     FAILED("failed"),
     /** Applied, but the file changed since (checksum differs); a validation error. */
     MODIFIED("modified"),
-    /** Applied, but its file is gone while later versions exist; a validation error. */
+    /**
+     * Applied, but its file is gone while later versions exist: a validation error. For a repeatable file that
+     * was removed, only information (dropping a repeatable file is a legitimate change).
+     */
     MISSING_FILE("missing file"),
     /** Applied with a version newer than every file (a newer release ran); not an error. */
     FUTURE("future"),

@@ -21,11 +21,8 @@ public record MigrationStatus(String group, long applied, long pending, long fai
         MigrationInfo failedOne = r.migrations().stream().filter(i -> i.state() == MigrationState.FAILED).findFirst()
                 .orElse(null);
         String latest = r.migrations().stream()
-                .filter(i -> i.version() != null && switch (i.state()) {
-                    case APPLIED, MODIFIED, BASELINE, FUTURE -> true;
-                    default -> false;
-                })
-                .map(i -> i.version().toString()).reduce((a, b) -> b).orElse(null);
+                .filter(i -> i.applied() != null && i.applied().success() && i.version() != null)
+                .map(MigrationInfo::version).max(MigrationVersion::compareTo).map(Object::toString).orElse(null);
         return new MigrationStatus(r.displayName(), r.count(MigrationState.APPLIED) + r.count(MigrationState.BELOW_BASELINE),
                 r.count(MigrationState.PENDING), r.count(MigrationState.FAILED), latest,
                 failedOne == null ? null : failedOne.script(), failedOne == null ? null : failedOne.error(),

@@ -10,6 +10,7 @@ import java.util.List;
  * zero, so {@code 1} and {@code 1.0} are the same version. {@code _} separates parts like {@code .}.
  */
 public record MigrationVersion(List<BigInteger> parts, String text) implements Comparable<MigrationVersion> {
+    private static final java.util.regex.Pattern SHAPE = java.util.regex.Pattern.compile("\\d+([._]\\d+)*");
 
     public MigrationVersion {
         parts = List.copyOf(parts);
@@ -17,13 +18,18 @@ public record MigrationVersion(List<BigInteger> parts, String text) implements C
 
     /** @throws IllegalArgumentException when {@code text} is not dot- or underscore-separated digits */
     public static MigrationVersion parse(String text) {
-        if (text == null || !text.matches("\\d+([._]\\d+)*")) {
+        if (text == null || !SHAPE.matcher(text).matches()) {
             throw new IllegalArgumentException("'" + text + "' is not a version; use digits separated by dots,"
                     + " such as 1, 1.2 or 2024.01.05.1");
         }
-        List<BigInteger> parts = new ArrayList<>();
-        for (String p : text.split("[._]")) {
-            parts.add(new BigInteger(p));
+        List<BigInteger> parts = new ArrayList<>(4);
+        int start = 0;
+        for (int i = 0; i <= text.length(); i++) {
+            if (i == text.length() || text.charAt(i) == '.' || text.charAt(i) == '_') {
+                String p = text.substring(start, i);
+                parts.add(p.length() < 18 ? BigInteger.valueOf(Long.parseLong(p)) : new BigInteger(p));
+                start = i + 1;
+            }
         }
         return new MigrationVersion(parts, text.replace('_', '.'));
     }

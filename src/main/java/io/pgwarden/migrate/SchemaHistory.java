@@ -12,11 +12,25 @@ public interface SchemaHistory {
     /** Every row, in installation order; empty when the table does not exist yet. */
     List<AppliedMigration> readAll() throws java.sql.SQLException;
 
+    /**
+     * The fast path of a run with nothing to do, in one query returning one row: the latest non-baseline row of
+     * every script as {@code group|script|checksum} lines, sorted by group then script in byte order, joined by
+     * {@code \n}. Empty when the table does not exist, has no rows, or any latest row is a failure.
+     */
+    java.util.Optional<String> latestSuccessDigest() throws java.sql.SQLException;
+
     /** Creates the table (and its schema) when missing. Idempotent. */
     void createIfMissing() throws java.sql.SQLException;
 
     /** Appends a row; installed_rank, installed_by and installed_on are filled in by the database. */
     void add(AppliedMigration row) throws java.sql.SQLException;
+
+    /**
+     * An INSERT statement (literals inline) that records {@code row} when run in the caller's transaction, so
+     * the executor can send it in the same round trip as the migration's statements. Its execution time is
+     * taken by the server as the time since the transaction started; {@code row.executionTimeMs()} is ignored.
+     */
+    String recordStatement(AppliedMigration row);
 
     /** Removes the row with this rank (a failed record, on repair or retry). */
     void delete(long installedRank) throws java.sql.SQLException;

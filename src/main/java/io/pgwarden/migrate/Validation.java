@@ -13,18 +13,20 @@ final class Validation {
         List<String> problems = new ArrayList<>();
         for (ChainReport r : reports) {
             String latest = r.migrations().stream()
-                    .filter(i -> i.state() == MigrationState.APPLIED || i.state() == MigrationState.MODIFIED
-                            || i.state() == MigrationState.BASELINE || i.state() == MigrationState.FUTURE)
-                    .filter(i -> i.version() != null)
-                    .map(i -> i.version().toString()).reduce((a, b) -> b).orElse("?");
+                    .filter(i -> i.applied() != null && i.applied().success() && i.version() != null)
+                    .map(MigrationInfo::version).max(MigrationVersion::compareTo).map(Object::toString).orElse("?");
             for (MigrationInfo i : r.migrations()) {
                 switch (i.state()) {
                     case MODIFIED -> problems.add(i.script() + " was changed after it was applied (recorded checksum "
                             + i.appliedChecksum() + ", file now " + i.checksum() + "). Restore the file, or run"
                             + " 'pgwarden migrate repair' to accept the file as it is now (it is not run again).");
-                    case MISSING_FILE -> problems.add(i.script() + " (version " + i.version() + ", chain "
+                    case MISSING_FILE -> {
+                        if (i.type() != MigrationType.REPEATABLE) {
+                            problems.add(i.script() + " (version " + i.version() + ", chain "
                             + r.displayName() + ") is recorded as applied but its file is missing. Restore the file"
                             + " (check --dir / MIGRATIONS_DIR points at the full set).");
+                        }
+                    }
                     case FAILED -> {
                         if (!retryFailed) {
                             problems.add(i.script() + " is recorded as failed" + (i.installedOn() == null ? "" : " on "

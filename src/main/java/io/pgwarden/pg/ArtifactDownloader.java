@@ -30,7 +30,6 @@ public final class ArtifactDownloader {
 
     private final URI repository;
     private final PrintStream progress;
-    /** Built on first use: creating a client loads TLS and the CA certificates (several MB a long-running agent keeps). */
     private HttpClient http;
 
     public ArtifactDownloader(URI repository, PrintStream progress) {
@@ -38,10 +37,10 @@ public final class ArtifactDownloader {
         this.progress = progress;
     }
 
+    /** Created on first use: building it initialises TLS, which costs start-up time and memory nobody needs offline. */
     private synchronized HttpClient http() {
         if (http == null) {
-            http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NORMAL)
-                    .build();
+            http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NORMAL).build();
         }
         return http;
     }

@@ -121,18 +121,26 @@ public final class BinariesResolver {
     }
 
     private Optional<PgBinaries> fromPgConfig(Path pgConfig, PgVersion wanted, StringBuilder skipped) {
-        ProcessResult r = runner.run(List.of(pgConfig.toString(), "--bindir"), PROBE_TIMEOUT);
-        if (!r.ok() || r.stdout().isBlank()) {
-            skipped.append(pgConfig).append(" --bindir failed; ");
+        // one process for both answers: pg_config prints one line per option, in order
+        ProcessResult r = runner.run(List.of(pgConfig.toString(), "--bindir", "--version"), PROBE_TIMEOUT);
+        List<String> lines = r.stdout().strip().lines().toList();
+        if (!r.ok() || lines.size() != 2 || !lines.get(1).startsWith("PostgreSQL ")) {
+            skipped.append(pgConfig).append(" --bindir --version failed; ");
             return Optional.empty();
         }
-        Path dir = Path.of(r.stdout().strip());
+        Path dir = Path.of(lines.get(0).strip());
         if (serverProgramsProblem(dir) != null) {
             skipped.append(pgConfig).append(" points to ").append(dir).append(", which has no server programs; ");
             return Optional.empty();
         }
-        String full = probeVersion(dir);
-        PgVersion version = PgVersion.parse(full);
+        String full = lines.get(1).substring("PostgreSQL ".length()).strip().split("\\s+")[0];
+        PgVersion version;
+        try {
+            version = PgVersion.parse(full);
+        } catch (IllegalArgumentException e) {
+            skipped.append(pgConfig).append(" points to PostgreSQL ").append(full).append(", which pgwarden does not run; ");
+            return Optional.empty();
+        }
         if (wanted != null && !wanted.equals(version)) {
             skipped.append(pgConfig).append(" points to PostgreSQL ").append(full).append(", not ").append(wanted).append("; ");
             return Optional.empty();

@@ -1,8 +1,5 @@
 package io.pgwarden.pg;
 
-import io.pgwarden.core.Secrets;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,8 +45,13 @@ public record ConnectionSpec(String host, int port, String database, String user
         if (host.startsWith("/")) {
             host = "127.0.0.1"; // JDBC has no Unix sockets; a socket directory means "this machine"
         }
+        String ssl = env.getOrDefault("PGSSLMODE", "prefer");
+        if (!SSL_MODES.contains(ssl)) {
+            throw new IllegalArgumentException("PGSSLMODE=" + ssl
+                    + ": allowed values are disable, allow, prefer, require, verify-ca, verify-full");
+        }
         return new ConnectionSpec(host, port, env.getOrDefault("PGDATABASE", user), user,
-                env.get("PGPASSWORD"), env.getOrDefault("PGSSLMODE", "prefer"), timeout,
+                env.get("PGPASSWORD"), ssl, timeout,
                 env.getOrDefault("PGAPPNAME", "pgwarden"));
     }
 
@@ -64,39 +66,78 @@ public record ConnectionSpec(String host, int port, String database, String user
         if (u.startsWith("jdbc:")) {
             u = u.substring(5);
         }
-        if (!(u.startsWith("postgres://") || u.startsWith("postgresql://"))) {
+        int schemeEnd = u.indexOf("://");
+        String scheme = schemeEnd < 0 ? "" : u.substring(0, schemeEnd);
+        if (!scheme.equals("postgres") && !scheme.equals("postgresql")) {
             throw new IllegalArgumentException("expected a URL such as postgresql://user@host:5432/dbname");
         }
-        URI uri;
-        try {
-            uri = new URI(u);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("not a valid URL (" + Secrets.mask(e.getReason()) + ")", e);
+        String rest = u.substring(schemeEnd + 3);
+        String query = null;
+        int q = rest.indexOf('?');
+        if (q >= 0) {
+            query = rest.substring(q + 1);
+            rest = rest.substring(0, q);
         }
-        String host = uri.getHost() == null ? defaults.host() : uri.getHost();
-        int port = uri.getPort() == -1 ? defaults.port() : uri.getPort();
+        String path = null;
+        int slash = rest.indexOf('/');
+        if (slash >= 0) {
+            path = rest.substring(slash + 1);
+            rest = rest.substring(0, slash);
+        }
         String user = defaults.user();
         String password = defaults.password();
-        if (uri.getRawUserInfo() != null) {
-            String[] ui = uri.getRawUserInfo().split(":", 2);
+        int at = rest.lastIndexOf('@');
+        if (at >= 0) {
+            String[] ui = rest.substring(0, at).split(":", 2);
             user = decode(ui[0]);
             password = ui.length > 1 ? decode(ui[1]) : password;
+            rest = rest.substring(at + 1);
         }
-        String path = uri.getPath();
-        String database = path == null || path.length() <= 1 ? user : decode(path.substring(1));
-        if (path == null || path.length() <= 1) {
-            database = defaults.database();
+        String host = defaults.host();
+        int port = defaults.port();
+        if (rest.contains(",")) {
+            throw new IllegalArgumentException("several hosts (" + rest + ") are not supported here; give one host:port");
         }
+        if (!rest.isEmpty()) {
+            String hostPart = rest;
+            String portPart = null;
+            if (rest.startsWith("[")) {
+                int close = rest.indexOf(']');
+                if (close < 0) {
+                    throw new IllegalArgumentException("unclosed '[' in the host part '" + rest + "'");
+                }
+                hostPart = rest.substring(1, close);
+                String after = rest.substring(close + 1);
+                if (after.startsWith(":")) {
+                    portPart = after.substring(1);
+                } else if (!after.isEmpty()) {
+                    throw new IllegalArgumentException("unexpected '" + after + "' after the host [" + hostPart + "]");
+                }
+            } else if (rest.indexOf(':') >= 0) {
+                hostPart = rest.substring(0, rest.indexOf(':'));
+                portPart = rest.substring(rest.indexOf(':') + 1);
+            }
+            if (!hostPart.isEmpty()) {
+                if (!hostPart.matches("[A-Za-z0-9._%:-]+")) {
+                    throw new IllegalArgumentException("'" + hostPart + "' is not a host name or IP address");
+                }
+                host = decode(hostPart);
+            }
+            if (portPart != null) {
+                port = parsePort(portPart, "port in the URL");
+            }
+        }
+        String database = path == null || path.isEmpty() ? defaults.database() : decode(path);
         String sslmode = defaults.sslmode();
         Duration timeout = defaults.connectTimeout();
         String app = defaults.applicationName();
-        if (uri.getRawQuery() != null) {
-            for (String kv : uri.getRawQuery().split("&")) {
+        if (query != null && !query.isEmpty()) {
+            for (String kv : query.split("&")) {
                 String[] p = kv.split("=", 2);
                 String value = p.length > 1 ? decode(p[1]) : "";
                 switch (p[0]) {
-                    case "sslmode" -> sslmode = value;
-                    case "connect_timeout", "connectTimeout" -> timeout = Duration.ofSeconds(Long.parseLong(value));
+                    case "sslmode" -> sslmode = sslmode(value);
+                    case "connect_timeout", "connectTimeout" -> timeout = Duration.ofSeconds(parseSeconds(value));
                     case "application_name", "ApplicationName" -> app = value;
                     case "user" -> user = value;
                     case "password" -> password = value;
@@ -105,6 +146,25 @@ public record ConnectionSpec(String host, int port, String database, String user
             }
         }
         return new ConnectionSpec(host, port, database, user, password, sslmode, timeout, app);
+    }
+
+    private static final java.util.Set<String> SSL_MODES =
+            java.util.Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+
+    private static String sslmode(String value) {
+        if (!SSL_MODES.contains(value)) {
+            throw new IllegalArgumentException("sslmode '" + value
+                    + "' is not one of disable, allow, prefer, require, verify-ca, verify-full");
+        }
+        return value;
+    }
+
+    private static long parseSeconds(String value) {
+        try {
+            return Math.max(1, Long.parseLong(value));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("connect_timeout '" + value + "' is not a whole number of seconds", e);
+        }
     }
 
     static int parsePort(String text, String name) {

@@ -15,15 +15,16 @@ import java.nio.file.attribute.PosixFileAttributes;
 /**
  * Replaces a file's content so that readers see either the old or the new version, never a half-written one:
  * write a temporary file next to it, flush it to disk, rename it over the original. The original's owner and
- * permissions are kept (a PgBouncer running as postgres must still read its configuration).
+ * permissions are kept (a PgBouncer running as postgres must still read its configuration). The directory must
+ * exist: it is never created.
  */
 final class AtomicFiles {
     private AtomicFiles() {
     }
 
     static void write(Path target, String content) throws IOException {
+        // never createDirectories: a missing directory is a configuration error (a typo), reported by the caller
         Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {

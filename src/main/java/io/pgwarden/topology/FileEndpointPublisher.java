@@ -72,6 +72,12 @@ public final class FileEndpointPublisher implements EndpointPublisher {
                 return PublishResult.UNCHANGED;
             }
         }
+        Path dir = file.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) {
+            throw new PgWardenException(ErrorCode.PUBLISH_FAILED, "Cannot write endpoints file " + file + ": its directory "
+                    + dir + (Files.exists(dir) ? " is not a directory" : " does not exist")
+                    + " (pgwarden does not create directories); create it or fix --file/ENDPOINTS_FILE");
+        }
         ObjectNode out = desired.deepCopy();
         out.put("changedAt", now.toString());
         try {

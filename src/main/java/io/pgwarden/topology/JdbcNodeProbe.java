@@ -83,8 +83,9 @@ public final class JdbcNodeProbe implements NodeProbe {
     private NodeState query(NodeAddress address, long deadlineNanos, long start) throws SQLException {
         ConnectionSpec spec = template.withHostPort(address.host(), address.port());
         Properties props = spec.jdbcProperties();
-        // whole seconds only in pgjdbc; the caller's deadline cuts sub-second budgets
-        int seconds = (int) Math.max(1, (deadlineNanos - clock.nanoTime() + 999_999_999L) / 1_000_000_000L);
+        // whole seconds only in pgjdbc, and one beyond the caller's deadline: the caller's deadline (ClusterProbe),
+        // not the driver, decides and names a timeout; the driver's only ends the abandoned connect soon after
+        int seconds = (int) Math.max(1, (deadlineNanos - clock.nanoTime() + 999_999_999L) / 1_000_000_000L) + 1;
         props.setProperty("connectTimeout", Integer.toString(seconds));
         props.setProperty("loginTimeout", Integer.toString(seconds));
         props.setProperty("socketTimeout", Integer.toString(seconds));

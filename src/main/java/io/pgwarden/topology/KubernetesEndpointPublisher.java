@@ -62,9 +62,24 @@ public final class KubernetesEndpointPublisher implements EndpointPublisher {
 
     @Override
     public PublishResult publish(DesiredEndpoints endpoints, Instant now) {
-        boolean rw = publishService(rwService, List.of(endpoints.primary()), endpoints.signature(), now);
-        boolean ro = publishService(roService, endpoints.replicas(), endpoints.signature(), now);
-        return rw || ro ? PublishResult.CHANGED : PublishResult.UNCHANGED;
+        // both Services are attempted even when the first fails, so one broken object does not block the other
+        List<String> failures = new ArrayList<>();
+        PgWardenException first = null;
+        boolean changed = false;
+        for (var target : List.of(Map.entry(rwService, List.of(endpoints.primary())),
+                Map.entry(roService, endpoints.replicas()))) {
+            try {
+                changed |= publishService(target.getKey(), target.getValue(), endpoints.signature(), now);
+            } catch (PgWardenException e) {
+                first = first == null ? e : first;
+                failures.add(e.getMessage());
+            }
+        }
+        if (first != null) {
+            throw failures.size() == 1 ? first
+                    : new PgWardenException(ErrorCode.PUBLISH_FAILED, String.join("; ", failures), first);
+        }
+        return changed ? PublishResult.CHANGED : PublishResult.UNCHANGED;
     }
 
     private boolean publishService(String service, List<NodeAddress> nodes, String signature, Instant now) {

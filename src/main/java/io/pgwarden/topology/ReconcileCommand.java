@@ -68,7 +68,7 @@ public final class ReconcileCommand {
         try {
             return new PublisherOutcome(publisher.name(), action.get(), null);
         } catch (PgWardenException e) {
-            log.warn("{}: {}", publisher.name(), e.getMessage());
+            log.debug("{}: {}", publisher.name(), e.getMessage()); // the caller logs the result with its reason
             return new PublisherOutcome(publisher.name(), null, e.getMessage());
         } catch (RuntimeException e) {
             log.warn("{}: unexpected failure", publisher.name(), e);

@@ -31,7 +31,8 @@ public final class TopologyDecider {
         List<NodeState> primaries = snapshot.primaries();
         List<NodeAddress> primaryAddresses = primaries.stream().map(NodeState::address).toList();
         if (primaries.isEmpty()) {
-            String reason = "no reachable primary among " + snapshot.nodes().size() + " nodes ("
+            int n = snapshot.nodes().size();
+            String reason = "no reachable primary among " + n + (n == 1 ? " node (" : " nodes (")
                     + describeAll(snapshot.nodes()) + "); endpoints were left unchanged";
             return new TopologyDecision(TopologyOutcome.NO_PRIMARY, null, primaryAddresses, List.of(), reason, snapshot);
         }

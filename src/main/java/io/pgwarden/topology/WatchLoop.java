@@ -23,7 +23,9 @@ public final class WatchLoop implements Runnable, TopologyStatus {
     private final Duration interval;
     private final Clock clock;
 
+    private final Object waitLock = new Object();
     private volatile boolean running = true;
+    private boolean waiting; // guarded by waitLock: true while run() sleeps between cycles
     private volatile Thread thread;
     private volatile ReconcileResult lastResult;
     private volatile Instant lastCycleAt;
@@ -49,13 +51,23 @@ public final class WatchLoop implements Runnable, TopologyStatus {
             long start = clock.nanoTime();
             runCycle(start);
             Duration rest = interval.minusNanos(clock.nanoTime() - start);
-            if (!running || rest.isNegative() || rest.isZero()) {
+            if (rest.isNegative() || rest.isZero()) {
                 continue;
+            }
+            synchronized (waitLock) {
+                if (!running) {
+                    break;
+                }
+                waiting = true;
             }
             try {
                 clock.sleep(rest);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } finally {
+                synchronized (waitLock) {
+                    waiting = false;
+                }
             }
         }
         log.info("endpoints watch stopped after {} cycles", cycles);
@@ -89,9 +101,10 @@ public final class WatchLoop implements Runnable, TopologyStatus {
     }
 
     private void logResult(ReconcileResult result) {
-        String reason = result.decision().reason().replaceFirst("^unchanged: ", "");
-        boolean changedReason = !reason.equals(lastReason) || result.changed() || result.publisherFailed();
-        lastReason = reason;
+        // the summary holds the reason and any publisher failure: a repeated, identical one is logged at DEBUG
+        String summary = result.summary().replaceFirst("^(changed|unchanged): (unchanged: )?", "");
+        boolean changedReason = !summary.equals(lastReason) || result.changed();
+        lastReason = summary;
         if (!changedReason) {
             log.debug("endpoints watch: {}", result.summary());
         } else if (result.decision().outcome() == TopologyOutcome.SPLIT_BRAIN) {
@@ -103,12 +116,18 @@ public final class WatchLoop implements Runnable, TopologyStatus {
         }
     }
 
-    /** Ends {@link #run()} after the current cycle (or at once, when it is waiting for the next one). */
+    /**
+     * Ends {@link #run()}: at once when it is waiting for the next cycle, otherwise when the current cycle has
+     * finished. A running cycle is not interrupted, so it never publishes a snapshot whose probes were cut short
+     * (they would show healthy nodes as down); a cycle is bounded by the probe and publisher timeouts.
+     */
     public void stop() {
-        running = false;
-        Thread t = thread;
-        if (t != null && t != Thread.currentThread()) {
-            t.interrupt();
+        synchronized (waitLock) {
+            running = false;
+            Thread t = thread;
+            if (waiting && t != null && t != Thread.currentThread()) {
+                t.interrupt();
+            }
         }
     }
 

@@ -24,7 +24,7 @@ final class AgentProcess implements AutoCloseable {
     static AgentProcess start(List<String> args, Map<String, String> env, Path output) throws IOException {
         String jar = System.getProperty("pgwarden.jar", "target/pgwarden.jar");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-Xms8m", "-Xmx96m", "-XX:TieredStopAtLevel=1", "-Xss512k", "-jar", jar));
+                "@deploy/jvm.options", "-jar", jar));
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));

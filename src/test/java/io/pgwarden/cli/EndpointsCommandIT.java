@@ -50,7 +50,7 @@ class EndpointsCommandIT {
                 "--connect-timeout", "2s");
 
         assertThat(code).isEqualTo(1);
-        assertThat(out.toString()).startsWith("no primary: no reachable primary among 1 nodes (127.0.0.1:" + dead
+        assertThat(out.toString()).startsWith("no primary: no reachable primary among 1 node (127.0.0.1:" + dead
                 + " down (connection refused)); endpoints were left unchanged");
         assertThat(file).doesNotExist();
     }

@@ -18,7 +18,7 @@ class UpCommandTest {
     @Test
     void everyBadValueIsReportedAtOnceAndNothingIsCreated() {
         Path data = tmp.resolve("data");
-        CliRun r = CliRun.of(Map.of("PGWARDEN_LISTEN", "localhost,300.1.1.1"), "up", "--data-dir", data.toString(),
+        CliRun r = CliRun.of(Map.of("PGWARDEN_LISTEN", "localhost,300.1.1.1", "POSTGRES_MEMORY", "lots"), "up", "--data-dir", data.toString(),
                 "--port", "70000", "--pg-version", "12", "--allow", "10.0.0.0/33", "--stop-timeout", "soon",
                 "--max-restarts", "0");
         assertThat(r.exitCode()).isEqualTo(2);
@@ -29,8 +29,20 @@ class UpCommandTest {
                 + " 192.168.1.0/24 or fd00::/8 (prefix 0-32 for IPv4, 0-128 for IPv6)\n"
                 + "--pg-version=12: PostgreSQL 12 is not supported; use 13 to 18\n"
                 + "--stop-timeout=soon: expected a duration such as 500ms, 10s, 2m or 1h\n"
-                + "--max-restarts=0: expected a whole number of at least 1\n");
+                + "--max-restarts=0: expected a whole number of at least 1\n"
+                + "POSTGRES_MEMORY=lots: expected a whole number of megabytes, e.g. 2048 (--memory also takes units such as 2GB)\n");
         assertThat(r.out()).isEmpty();
+        assertThat(data).doesNotExist();
+    }
+
+    @Test
+    void tooLittleMemoryIsRefusedBeforeAnythingIsWritten() {
+        Path data = tmp.resolve("data");
+        CliRun r = CliRun.of(Map.of(), "up", "--data-dir", data.toString(), "--memory", "256MB");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("error: Memory 256 MB (from --memory) is below the 512 MB minimum pgwarden tunes"
+                + " PostgreSQL for; give the container at least 512MB of memory or set --memory / POSTGRES_MEMORY to what"
+                + " PostgreSQL may really use.\n");
         assertThat(data).doesNotExist();
     }
 
@@ -44,6 +56,36 @@ class UpCommandTest {
             assertThat(r.err()).startsWith("error: Port " + port + " on 127.0.0.1 is already in use (is another PostgreSQL running?): ")
                     .endsWith(". Choose a free port with --port, e.g. --port " + (port + 1) + ".\n");
         }
+        assertThat(data).doesNotExist();
+    }
+
+    @Test
+    void anAddressThisMachineDoesNotHaveIsInvalidInput() {
+        Path data = tmp.resolve("data");
+        CliRun r = CliRun.of(Map.of(), "up", "--data-dir", data.toString(), "--listen", "192.0.2.1", "--memory", "1GB");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("error: --listen=192.0.2.1: this machine has no such address, so PostgreSQL could"
+                + " not listen on it; use one of its own addresses, 127.0.0.1, or * for all.\n");
+        assertThat(data).doesNotExist();
+    }
+
+    @Test
+    void aFileAsDataDirectoryAndAnExistingPasswordFileAreRefused() throws Exception {
+        Path file = Files.writeString(tmp.resolve("data"), "not a directory");
+        CliRun r = CliRun.of(Map.of(), "up", "--data-dir", file.toString(), "--memory", "1GB");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("error: --data-dir=" + file + ": this is a file, not a directory; choose a new or"
+                + " empty directory, or an existing data directory.\n");
+        assertThat(Files.readString(file)).isEqualTo("not a directory");
+
+        Path secret = Files.writeString(tmp.resolve("old.password"), "keep me");
+        Path data = tmp.resolve("fresh");
+        CliRun p = CliRun.of(Map.of("PGWARDEN_PASSWORD_FILE", secret.toString()), "up", "--data-dir", data.toString(),
+                "--memory", "1GB");
+        assertThat(p.exitCode()).isEqualTo(2);
+        assertThat(p.err()).isEqualTo("error: --password-file=" + secret + " already exists, but " + data
+                + " is new, so a new password would replace it. Move the file away or choose another path.\n");
+        assertThat(Files.readString(secret)).isEqualTo("keep me");
         assertThat(data).doesNotExist();
     }
 
@@ -88,5 +130,11 @@ class UpCommandTest {
                 + "--expect-role=leader: allowed values are primary, replica\n"
                 + "--data-dir=" + tmp.resolve("nope") + ": no such directory\n");
         assertThat(h.err()).doesNotContain("secret");
+
+        Path missing = tmp.resolve("pgwarden.password");
+        CliRun pw = CliRun.of(Map.of("PGWARDEN_PASSWORD_FILE", missing.toString()), "healthcheck");
+        assertThat(pw.exitCode()).isEqualTo(2);
+        assertThat(pw.err()).isEqualTo("error: PGWARDEN_PASSWORD_FILE=" + missing
+                + " (no such file, or not readable by this user)\n");
     }
 }

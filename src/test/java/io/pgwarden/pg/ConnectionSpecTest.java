@@ -33,6 +33,23 @@ class ConnectionSpecTest {
     }
 
     @Test
+    void urlsThatDoNotParseAreRejectedNotReplacedByDefaults() {
+        ConnectionSpec defaults = ConnectionSpec.fromEnv(Map.of());
+        assertThat(ConnectionSpec.parseUrl("postgresql://postgres@my_db:55438/app", defaults).address())
+                .isEqualTo("my_db:55438");
+        assertThat(ConnectionSpec.parseUrl("postgres://[::1]:6432/x", defaults).address()).isEqualTo("::1:6432");
+        assertThat(ConnectionSpec.parseUrl("postgresql:///x", defaults).address()).isEqualTo("127.0.0.1:5432");
+        assertThatThrownBy(() -> ConnectionSpec.parseUrl("postgresql://u:pw@db.example.com:abc/x", defaults))
+                .hasMessage("port in the URL=abc: expected a port number from 1 to 65535");
+        assertThatThrownBy(() -> ConnectionSpec.parseUrl("postgresql://u@h1:5432,h2:5433/x", defaults))
+                .hasMessageContaining("several hosts (h1:5432,h2:5433) are not supported");
+        assertThatThrownBy(() -> ConnectionSpec.parseUrl("postgresql://u@h/x?sslmode=bogus", defaults))
+                .hasMessageContaining("sslmode 'bogus' is not one of disable");
+        assertThatThrownBy(() -> ConnectionSpec.fromEnv(Map.of("PGSSLMODE", "maybe")))
+                .hasMessageStartingWith("PGSSLMODE=maybe: allowed values are");
+    }
+
+    @Test
     void identifiersAreQuoted() {
         assertThat(SqlIdentifiers.quote("my \"db\"")).isEqualTo("\"my \"\"db\"\"\"");
         assertThat(SqlIdentifiers.literal("it's")).isEqualTo("'it''s'");

@@ -63,13 +63,42 @@ class FileEndpointPublisherTest {
 
     @Test
     void anUnwritableTargetIsAPublishFailureNamingTheFile() throws IOException {
+        Path target = Files.createDirectory(dir.resolve("topology.json"));
+        Files.writeString(target.resolve("inside"), "x"); // a file cannot be renamed over a directory
+        FileEndpointPublisher p = new FileEndpointPublisher(target);
+
+        assertThatThrownBy(() -> p.publish(new DesiredEndpoints(A, List.of(), List.of()), T1))
+                .isInstanceOf(PgWardenException.class)
+                // the middle names pgwarden's temporary file, whose name is random
+                .hasMessageStartingWith("Cannot write endpoints file " + target + ": java.nio.file.FileSystemException: ")
+                .hasMessageEndingWith(" -> " + target + ": Is a directory. Check that its directory exists and is "
+                        + "writable by pgwarden.")
+                .satisfies(t -> assertThat(((PgWardenException) t).code()).isEqualTo(ErrorCode.PUBLISH_FAILED));
+    }
+
+    @Test
+    void aPlainFileInPlaceOfTheDirectoryIsAPublishFailure() throws IOException {
         Path notADir = Files.writeString(dir.resolve("plain-file"), "x");
         FileEndpointPublisher p = new FileEndpointPublisher(notADir.resolve("topology.json"));
 
         assertThatThrownBy(() -> p.publish(new DesiredEndpoints(A, List.of(), List.of()), T1))
                 .isInstanceOf(PgWardenException.class)
-                .hasMessageStartingWith("Cannot write endpoints file " + notADir.resolve("topology.json") + ": ")
-                .hasMessageEndingWith(". Check that its directory exists and is writable by pgwarden.")
-                .satisfies(t -> assertThat(((PgWardenException) t).code()).isEqualTo(ErrorCode.PUBLISH_FAILED));
+                .hasMessage("Cannot write endpoints file " + notADir.resolve("topology.json") + ": its directory "
+                        + notADir + " is not a directory (pgwarden does not create directories); create it or fix "
+                        + "--file/ENDPOINTS_FILE");
+    }
+
+    @Test
+    void aMissingDirectoryIsAnErrorAndIsNotCreated() {
+        Path missing = dir.resolve("no-such-dir");
+        Path file = missing.resolve("topology.json");
+        FileEndpointPublisher p = new FileEndpointPublisher(file);
+
+        assertThatThrownBy(() -> p.publish(new DesiredEndpoints(A, List.of(B), List.of()), T1))
+                .isInstanceOf(PgWardenException.class)
+                .hasMessage("Cannot write endpoints file " + file + ": its directory " + missing + " does not exist "
+                        + "(pgwarden does not create directories); create it or fix --file/ENDPOINTS_FILE")
+                .satisfies(e -> assertThat(((PgWardenException) e).code()).isEqualTo(ErrorCode.PUBLISH_FAILED));
+        assertThat(missing).doesNotExist();
     }
 }

@@ -25,6 +25,11 @@ public final class LogSettings {
         out = stream;
     }
 
+    /** True when log lines (and so the CLI's own error and warning lines) are JSON. */
+    public static boolean isJson() {
+        return format == LogFormat.JSON;
+    }
+
     static LogFormat format() {
         return format;
     }

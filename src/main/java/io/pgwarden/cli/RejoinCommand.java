@@ -1,0 +1,146 @@
+package io.pgwarden.cli;
+
+import io.pgwarden.config.ConfigSources;
+import io.pgwarden.config.Problems;
+import io.pgwarden.config.Setting;
+import io.pgwarden.core.Clock;
+import io.pgwarden.core.ErrorCode;
+import io.pgwarden.core.PgWardenException;
+import io.pgwarden.instance.DataDirectory;
+import io.pgwarden.instance.InstanceConfig;
+import io.pgwarden.instance.PostgresLauncher;
+import io.pgwarden.instance.RejoinRequest;
+import io.pgwarden.instance.Rejoiner;
+import io.pgwarden.instance.ServerFiles;
+import io.pgwarden.instance.ServerProcess;
+import io.pgwarden.pg.BinariesRequest;
+import io.pgwarden.pg.BinariesResolver;
+import io.pgwarden.pg.PgBinaries;
+import io.pgwarden.pg.Privileges;
+import io.pgwarden.pg.SystemProcessRunner;
+import io.pgwarden.topology.NodeAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code pgwarden rejoin}: turns a former primary into a replica of the new one. */
+@Command(name = "rejoin", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+                "Turns this node (a former primary) into a streaming replica of the new primary: stops it cleanly if it"
+                        + " runs, rewinds it with pg_rewind when the binaries have it and the directory allows it (data"
+                        + " checksums or wal_log_hints), otherwise (or when pg_rewind fails) moves the old directory aside"
+                        + " to <data-dir>.before-rejoin-<time> and clones afresh. It prints which, and why.",
+                "The node keeps its own pgwarden.conf (port, listen addresses, tuning) and pg_hba.conf; standby.signal,"
+                        + " primary_conninfo and primary_slot_name are written, and the role and slot are created on the"
+                        + " new primary. Then the replica is started (detached; --no-start to leave that to"
+                        + " 'pgwarden up --replica-of').",
+                "pg_rewind needs the old primary's WAL back to the last checkpoint before the promotion: keep"
+                        + " wal_keep_size large enough, or the rejoin falls back to a clone.",
+                "The new primary's superuser password: --primary-password-file, PGPASSWORD, else this node's own"
+                        + " <data-dir>/pgwarden.password (nodes of one cluster share it).",
+                "",
+                "Examples:",
+                "  pgwarden rejoin --primary 10.0.0.2:5432",
+                "  pgwarden rejoin --data-dir /srv/pg --primary 127.0.0.1:5434 --node-name node-a --no-start",
+                "  pgwarden rejoin --primary 10.0.0.2:5432 --no-rewind      # always clone afresh",
+                ""},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:the node is a replica of the new primary", "1:the rewind/clone or the start failed",
+                "2:invalid flag or environment variable", "8:a program or file is missing", "9:the replica did not start"})
+public final class RejoinCommand extends AbstractCommand {
+    @Option(names = "--primary", paramLabel = "HOST:PORT", description = "The new primary. Env: PGWARDEN_PRIMARY. Required.")
+    String primary;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "This node's data directory. Env: PGDATA. Default: ./pgwarden-data.")
+    String dataDir;
+
+    @Option(names = "--pg-bin", paramLabel = "DIR",
+            description = "Directory with the PostgreSQL programs (pg_rewind, pg_basebackup when present). Env: PG_BINDIR."
+                    + " Default: as for 'pgwarden up', for the data directory's major.")
+    String pgBin;
+
+    @Option(names = "--no-rewind", description = "Do not try pg_rewind; clone afresh. Env: PGWARDEN_NO_REWIND=true.")
+    Boolean noRewind;
+
+    @Option(names = "--no-start", description = "Leave the replica stopped. Env: PGWARDEN_NO_START=true.")
+    Boolean noStart;
+
+    @Option(names = "--stop-timeout", paramLabel = "DURATION",
+            description = "Time a running server gets for a fast shutdown before an immediate one. Env: PGWARDEN_STOP_TIMEOUT. Default: 10s.")
+    String stopTimeout;
+
+    @Mixin
+    ReplicationFlags replication;
+
+    @Override
+    protected int execute() {
+        ConfigSources sources = sources(null);
+        Problems problems = new Problems();
+        NodeAddress to = sources.resolve(problems, null, ReplicationFlags::address, "--primary", primary, "PGWARDEN_PRIMARY");
+        if (to == null && problems.isEmpty()) {
+            problems.add("--primary: required; name the new primary as HOST:PORT, e.g. --primary 10.0.0.2:5432");
+        }
+        Path data = sources.resolve(problems, Path.of(UpCommand.DEFAULT_DATA_DIR), InputParsers::path, "--data-dir", dataDir,
+                "PGDATA").toAbsolutePath().normalize();
+        Optional<Setting> binSetting = sources.find("--pg-bin", pgBin, BinariesResolver.ENV);
+        Path bin = sources.resolve(problems, null, InputParsers::path, "--pg-bin", pgBin, BinariesResolver.ENV);
+        boolean rewind = !sources.resolve(problems, false, Boolean::parseBoolean, "--no-rewind", flag(noRewind), "PGWARDEN_NO_REWIND");
+        boolean start = !sources.resolve(problems, false, Boolean::parseBoolean, "--no-start", flag(noStart), "PGWARDEN_NO_START");
+        Duration stop = sources.resolve(problems, InstanceConfig.DEFAULT_STOP_TIMEOUT, InputParsers::positiveDuration,
+                "--stop-timeout", stopTimeout, "PGWARDEN_STOP_TIMEOUT");
+        problems.throwIfAny();
+        ReplicationFlags.Resolved r = replication.resolve(sources, problems, to, data, data.resolve(InstanceConfig.PASSWORD_FILE_NAME));
+        problems.throwIfAny();
+
+        DataDirectory dir = new DataDirectory(data);
+        if (dir.state() != DataDirectory.State.INITIALIZED) {
+            throw new PgWardenException(ErrorCode.INVALID_INPUT, "--data-dir=" + data + ": not a PostgreSQL data directory,"
+                    + " so there is nothing to rejoin. Clone a new replica with 'pgwarden up --replica-of " + to + "'.");
+        }
+        PgBinaries binaries = BinariesResolver.defaults(env(), System.err).resolve(new BinariesRequest(bin,
+                binSetting.map(Setting::origin).orElse(null), dir.version().orElse(null), "PG_VERSION of " + data));
+        Privileges privileges = Privileges.detect(null);
+        ServerFiles files = new ServerFiles(privileges);
+        SystemProcessRunner runner = new SystemProcessRunner();
+        Rejoiner.Result result = new Rejoiner(runner, files, binaries, Clock.SYSTEM).execute(
+                new RejoinRequest(data, r.upstream(), r.primarySuperuser(), r.replicationPasswordFile(), rewind, stop, null),
+                line -> {
+                    out().println("rejoin: " + line);
+                    out().flush();
+                });
+        out().println("rejoined: " + data + " is a replica of " + r.upstream().address() + " by "
+                + (result.method() == Rejoiner.Method.REWIND ? "pg_rewind" : "a fresh clone") + " (" + result.reason() + ")"
+                + "; slot '" + r.upstream().slot() + "'");
+        if (!start) {
+            out().println("not started (--no-start): run 'pgwarden up --data-dir " + data + " --replica-of " + to + "'");
+            return 0;
+        }
+        ServerProcess server = new PostgresLauncher(runner, files, binaries, launchConfig(data), Clock.SYSTEM).start();
+        out().println("started: replica of " + r.upstream().address() + " (pid " + server.pid() + ", detached; log "
+                + data.resolve("log/postgresql.log") + ")");
+        return 0;
+    }
+
+    /** The launcher needs the directory, log and timeouts; port and settings come from the node's own pgwarden.conf. */
+    private static InstanceConfig launchConfig(Path data) {
+        int port = 5432;
+        try {
+            for (String line : Files.readAllLines(data.resolve("pgwarden.conf"))) {
+                if (line.startsWith("port = '")) {
+                    port = Integer.parseInt(line.substring(8, line.indexOf('\'', 8)));
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // the port is only used in messages here
+        }
+        return InstanceConfig.local(data, port);
+    }
+
+    private static String flag(Boolean b) {
+        return b == null ? null : b.toString();
+    }
+}

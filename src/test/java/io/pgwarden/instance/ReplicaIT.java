@@ -1,0 +1,192 @@
+package io.pgwarden.instance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.pgwarden.core.Clock;
+import io.pgwarden.core.ErrorCode;
+import io.pgwarden.core.PgWardenException;
+import io.pgwarden.pg.ConnectionSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Streaming replicas on real servers started by the instance code: a pg_basebackup clone on Debian 15
+ * that follows its primary, is promoted, and whose former primary rejoins it with pg_rewind and then with
+ * a fresh clone; and, with the server-only embedded 18 binaries, the local-copy clone (low-level backup API)
+ * and a rejoin that cannot use pg_rewind and clones by local copy from the promoted replica.
+ */
+class ReplicaIT {
+    private static final String ROLE = Upstream.DEFAULT_ROLE;
+
+    @Test
+    void cloneFollowPromoteAndRejoinOnDebian15() throws Exception {
+        try (ReplicaNodes nodes = new ReplicaNodes(15)) {
+            // pg_rewind reads the old primary's WAL back to the last common checkpoint: keep it (see docs/replicas.md)
+            ReplicaNodes.Node a = nodes.start(nodes.config("node-a").withSettings(java.util.Map.of("wal_keep_size", "256MB")));
+            Path aDir = a.config().dataDir();
+            ConnectionSpec aSpec = nodes.superuser(a, aDir);
+            ReplicaNodes.execute(aSpec, "CREATE TABLE t (v text)");
+            ReplicaNodes.execute(aSpec, "INSERT INTO t VALUES ('before clone')");
+
+            InstanceConfig bConfig = nodes.config("node-b");
+            Upstream toA = new Upstream("127.0.0.1", a.port(), ROLE, Upstream.slotFor("node-b"), "node-b");
+            Path passwordFile = nodes.fx.base.resolve("replication.password");
+            String password = ReplicationPassword.resolve(nodes.files, passwordFile, null, ROLE);
+            ReplicaCloner.Result cloned = nodes.cloner().clone(new CloneRequest(bConfig.dataDir(), aSpec, toA, password, null),
+                    CloneMethod.AUTO, nodes.progress::add);
+
+            assertThat(cloned.method()).isEqualTo(CloneMethod.BASE_BACKUP);
+            assertThat(cloned.reason()).isEqualTo("pg_basebackup is available in /usr/lib/postgresql/15/bin");
+            assertThat(nodes.progress).anyMatch(l -> l.matches("\\d+/\\d+ kB \\(100%\\), 1/1 tablespace"));
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(passwordFile))).isEqualTo("rw-------");
+            Path passfile = bConfig.dataDir().resolve(StandbyConfig.PASSFILE);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(passfile))).isEqualTo("rw-------");
+            assertThat(Files.readString(passfile)).isEqualTo("127.0.0.1:" + a.port() + ":*:replicator:" + password + "\n");
+            assertThat(bConfig.dataDir().resolve("standby.signal")).exists();
+            assertThat(Files.readString(bConfig.dataDir().resolve("pgwarden.conf")))
+                    .contains("primary_conninfo = 'host=''127.0.0.1'' port=" + a.port() + " user=''replicator'' passfile=''"
+                            + passfile + "'' application_name=''node-b'' sslmode=prefer'")
+                    .contains("primary_slot_name = 'node_b'")
+                    .doesNotContain(password);
+
+            ReplicaNodes.Node b = nodes.start(StandbyConfig.apply(bConfig, toA));
+            ConnectionSpec bSpec = nodes.superuser(b, aDir);
+            ReplicaNodes.execute(aSpec, "INSERT INTO t VALUES ('after clone')");
+            await().atMost(ReplicaNodes.WAIT).until(() -> ReplicaNodes.column(bSpec, "SELECT v FROM t ORDER BY v"),
+                    rows -> rows.equals(List.of("after clone", "before clone")));
+            assertThat(ReplicaNodes.column(aSpec, "SELECT slot_name || ' ' || slot_type || ' ' || active FROM pg_replication_slots"))
+                    .containsExactly("node_b physical true");
+            assertThat(ReplicaNodes.column(aSpec, "SELECT rolname FROM pg_authid WHERE rolreplication AND rolcanlogin"
+                    + " AND rolpassword LIKE 'SCRAM-SHA-256$%' AND NOT rolsuper")).containsExactly("replicator");
+            await().atMost(ReplicaNodes.WAIT).until(() -> ReplicaNodes.column(aSpec,
+                    "SELECT application_name || ' ' || state FROM pg_stat_replication"), r -> r.equals(List.of("node-b streaming")));
+
+            // cloning over a non-empty directory is refused, and nothing in it is touched
+            Path busy = Files.createDirectories(nodes.fx.base.resolve("busy"));
+            Files.writeString(busy.resolve("notes.txt"), "keep me");
+            Upstream toAForC = new Upstream("127.0.0.1", a.port(), ROLE, "node_c", "node-c");
+            assertThatThrownBy(() -> nodes.cloner().clone(new CloneRequest(busy, aSpec, toAForC, password, null),
+                    CloneMethod.AUTO, nodes.progress::add))
+                    .isInstanceOf(PgWardenException.class)
+                    .hasMessage("--data-dir=" + busy + ": cannot clone a replica into a non-empty directory (it contains"
+                            + " 'notes.txt'); pgwarden never overwrites existing files. Choose a new or empty directory,"
+                            + " or empty this one first.")
+                    .extracting(e -> ((PgWardenException) e).code()).isEqualTo(ErrorCode.INVALID_INPUT);
+            assertThat(Files.readString(busy.resolve("notes.txt"))).isEqualTo("keep me");
+            // a clone that fails (wrong superuser password) leaves nothing behind: no directory, no slot
+            Path failed = nodes.fx.base.resolve("node-d");
+            ConnectionSpec wrong = aSpec.withUser("postgres", "wrong-password");
+            assertThatThrownBy(() -> nodes.cloner().clone(new CloneRequest(failed, wrong, toAForC, password, null),
+                    CloneMethod.AUTO, nodes.progress::add))
+                    .isInstanceOf(PgWardenException.class)
+                    .hasMessageStartingWith("Cannot connect to the primary postgresql://postgres@127.0.0.1:" + a.port()
+                            + "/postgres: FATAL: password authentication failed for user \"postgres\"")
+                    .hasMessageEndingWith(". Check --replica-of, --primary-user and its password (--primary-password-file or PGPASSWORD).")
+                    .message().doesNotContain("wrong-password");
+            assertThat(failed).doesNotExist();
+            assertThat(nodes.progress).noneMatch(l -> l.contains(password));
+            assertThat(ReplicaNodes.column(aSpec, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'node_c'"))
+                    .containsExactly("0");
+
+            // promote B while A still runs, then write on A: A's history diverges and needs pg_rewind
+            Promoter.Result promoted = new Promoter(Clock.SYSTEM).execute(bSpec, Promoter.DEFAULT_TIMEOUT);
+            assertThat(promoted.promoted()).isTrue();
+            assertThat(promoted.timeline()).isEqualTo(2);
+            ReplicaNodes.execute(bSpec, "INSERT INTO t VALUES ('on b')");
+            ReplicaNodes.execute(aSpec, "INSERT INTO t VALUES ('lost on a')");
+            assertThat(new Promoter(Clock.SYSTEM).execute(bSpec, Promoter.DEFAULT_TIMEOUT).promoted()).isFalse();
+
+            Upstream toB = new Upstream("127.0.0.1", b.port(), ROLE, Upstream.slotFor("node-a"), "node-a");
+            Rejoiner.Result rewound = new Rejoiner(nodes.runner, nodes.files, nodes.fx.binaries, Clock.SYSTEM)
+                    .execute(new RejoinRequest(aDir, toB, bSpec, passwordFile, true, null, null), nodes.progress::add);
+            assertThat(rewound.method()).as(rewound.reason()).isEqualTo(Rejoiner.Method.REWIND);
+            assertThat(rewound.reason()).isEqualTo("pg_rewind synchronised " + aDir + " with 127.0.0.1:" + b.port());
+            assertThat(rewound.stoppedWith()).isEqualTo(ShutdownMode.FAST);
+            assertThat(a.run().get(2, TimeUnit.MINUTES)).isEqualTo(Supervisor.Outcome.EXITED);
+            assertThat(nodes.progress).anyMatch(l -> l.contains("servers diverged at WAL location"));
+
+            ReplicaNodes.Node a2 = nodes.start(StandbyConfig.apply(a.config(), toB));
+            ConnectionSpec a2Spec = nodes.superuser(a2, aDir);
+            ReplicaNodes.execute(bSpec, "INSERT INTO t VALUES ('after rewind')");
+            await().atMost(ReplicaNodes.WAIT).until(() -> ReplicaNodes.column(a2Spec, "SELECT v FROM t ORDER BY v"),
+                    rows -> rows.equals(List.of("after clone", "after rewind", "before clone", "on b")));
+            assertThat(ReplicaNodes.column(a2Spec, "SELECT pg_is_in_recovery()")).containsExactly("t");
+            assertThat(ReplicaNodes.column(bSpec, "SELECT slot_name || ' ' || active FROM pg_replication_slots"))
+                    .containsExactly("node_a true");
+
+            // the same rejoin without pg_rewind: A is stopped, moved aside and cloned afresh from B
+            Rejoiner.Result recloned = new Rejoiner(nodes.runner, nodes.files, nodes.fx.binaries, Clock.SYSTEM)
+                    .execute(new RejoinRequest(aDir, toB, bSpec, passwordFile, false, null, null), nodes.progress::add);
+            assertThat(recloned.method()).isEqualTo(Rejoiner.Method.CLONE);
+            assertThat(recloned.reason()).isEqualTo("pg_rewind was disabled with --no-rewind");
+            assertThat(recloned.movedAside()).exists().isNotEqualTo(aDir);
+            assertThat(a2.run().get(2, TimeUnit.MINUTES)).isEqualTo(Supervisor.Outcome.EXITED);
+            ReplicaNodes.Node a3 = nodes.start(StandbyConfig.apply(a.config(), toB));
+            ConnectionSpec a3Spec = nodes.superuser(a3, aDir);
+            ReplicaNodes.execute(bSpec, "INSERT INTO t VALUES ('after reclone')");
+            await().atMost(ReplicaNodes.WAIT).until(() -> ReplicaNodes.column(a3Spec, "SELECT count(*) FROM t WHERE v = 'after reclone'"),
+                    rows -> rows.equals(List.of("1")));
+            assertThat(Files.readString(aDir.resolve("pgwarden.conf"))).contains("port = '" + a.port() + "'");
+        }
+    }
+
+    @Test
+    void localCopyCloneWithServerOnlyBinaries() throws Exception {
+        try (ReplicaNodes nodes = new ReplicaNodes(18)) {
+            assertThat(nodes.fx.binaries.has("pg_basebackup")).isFalse();
+            ReplicaNodes.Node a = nodes.start(nodes.config("node-a"));
+            Path aDir = a.config().dataDir();
+            ConnectionSpec aSpec = nodes.superuser(a, aDir);
+            ReplicaNodes.execute(aSpec, "CREATE TABLE t AS SELECT g AS v FROM generate_series(1, 1000) g");
+
+            InstanceConfig bConfig = nodes.config("node-b");
+            Upstream toA = new Upstream("127.0.0.1", a.port(), ROLE, "node_b", "node-b");
+            String password = ReplicationPassword.resolve(nodes.files, null, null, ROLE);
+            ReplicaCloner.Result cloned = nodes.cloner().clone(new CloneRequest(bConfig.dataDir(), aSpec, toA, password, null),
+                    CloneMethod.AUTO, nodes.progress::add);
+
+            assertThat(cloned.method()).isEqualTo(CloneMethod.LOCAL_COPY);
+            assertThat(cloned.reason()).isEqualTo(nodes.fx.binaries.binDir() + " has no pg_basebackup (server-only binaries),"
+                    + " so the primary's data directory is copied on this machine between pg_backup_start and pg_backup_stop");
+            assertThat(nodes.progress).last().asString().matches("copied ([0-9.]+ MB) of \\1 \\(100%\\)");
+            assertThat(Files.readString(bConfig.dataDir().resolve("backup_label"))).contains("LABEL: pgwarden clone node_b");
+            assertThat(bConfig.dataDir().resolve("postmaster.pid")).doesNotExist();
+            try (var wal = Files.list(bConfig.dataDir().resolve("pg_wal"))) {
+                assertThat(wal.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("archive_status", "summaries");
+            }
+
+            ReplicaNodes.Node b = nodes.start(StandbyConfig.apply(bConfig, toA));
+            ConnectionSpec bSpec = nodes.superuser(b, aDir);
+            ReplicaNodes.execute(aSpec, "INSERT INTO t VALUES (1001)");
+            await().atMost(ReplicaNodes.WAIT).until(() -> ReplicaNodes.column(bSpec, "SELECT count(*) FROM t"),
+                    rows -> rows.equals(List.of("1001")));
+            assertThat(ReplicaNodes.column(aSpec, "SELECT slot_name || ' ' || active FROM pg_replication_slots"))
+                    .containsExactly("node_b true");
+
+            // promote B; A rejoins without pg_rewind (server-only binaries) by a local copy from B
+            new Promoter(Clock.SYSTEM).execute(bSpec, Promoter.DEFAULT_TIMEOUT);
+            Upstream toB = new Upstream("127.0.0.1", b.port(), ROLE, "node_a", "node-a");
+            nodes.progress.clear();
+            Rejoiner.Result rejoined = new Rejoiner(nodes.runner, nodes.files, nodes.fx.binaries, Clock.SYSTEM)
+                    .execute(new RejoinRequest(aDir, toB, bSpec, null, true, null, null), nodes.progress::add);
+            assertThat(rejoined.method()).isEqualTo(Rejoiner.Method.CLONE);
+            assertThat(rejoined.reason()).isEqualTo("there is no pg_rewind in " + nodes.fx.binaries.binDir() + " ("
+                    + nodes.fx.binaries.reason() + ")");
+            assertThat(nodes.progress).contains("not using pg_rewind (" + rejoined.reason() + "); cloning afresh")
+                    .anyMatch(l -> l.startsWith("cloning " + aDir + " from 127.0.0.1:" + b.port() + " by local-copy: "));
+            assertThat(a.run().get(2, java.util.concurrent.TimeUnit.MINUTES)).isEqualTo(Supervisor.Outcome.EXITED);
+            ReplicaNodes.Node a2 = nodes.start(StandbyConfig.apply(a.config(), toB));
+            ConnectionSpec a2Spec = nodes.superuser(a2, aDir);
+            ReplicaNodes.execute(bSpec, "INSERT INTO t VALUES (1002)");
+            await().atMost(ReplicaNodes.WAIT).until(() -> ReplicaNodes.column(a2Spec, "SELECT count(*) FROM t"),
+                    rows -> rows.equals(List.of("1002")));
+            assertThat(Files.readString(aDir.resolve("pgwarden.conf"))).contains("port = '" + a.port() + "'");
+        }
+    }
+}
