@@ -5,8 +5,8 @@ Starts, on loopback and free ports, each managing its own PostgreSQL 15 (Debian 
   - pgwarden run      (the repository's ./pgwarden launcher, i.e. its JVM flags)
   - Patroni           (Debian's package, with a local etcd as its DCS)
 then measures, for the agent process only (not PostgreSQL):
-  - resident memory (VmRSS from /proc/<pid>/status; max of samples) and CPU (utime+stime from
-    /proc/<pid>/stat) while both sit idle for --idle seconds (default 60) in the same window;
+  - resident memory (VmRSS from /proc/<pid>/status; max of samples) and CPU (run time of all threads
+    from /proc/<pid>/task/*/schedstat, nanosecond resolution) while both sit idle for --idle seconds (default 60) in the same window;
   - requests per second and p99 latency of GET /readiness under wrk (-t2 -c16), --runs runs of
     --duration seconds each, alternating the two agents; the median of the runs is reported.
 Prints a table with the pgwarden/Patroni ratio and writes it to bench/agent/last-run.txt.
@@ -29,7 +29,6 @@ import urllib.request
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PG_BIN = "/usr/lib/postgresql/15/bin"
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
 def free_port():
@@ -65,10 +64,16 @@ def rss_kb(pid):
     return 0
 
 
-def cpu_ticks(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+def cpu_ns(pid):
+    """CPU time of every thread, in nanoseconds (/proc/<pid>/task/*/schedstat: far finer than stat's 10 ms ticks)."""
+    total = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                total += int(f.read().split()[0])
+        except OSError:
+            pass  # a thread that ended meanwhile
+    return total
 
 
 def java_pid(launcher_pid):
@@ -117,7 +122,7 @@ def main():
             raise SystemExit(f"{tool} is missing: apt-get install -y wrk patroni etcd-server")
 
     subprocess.run([os.path.join(ROOT, "mvnw"), "-B", "-q", "-DskipTests", "package"], cwd=ROOT, check=True)
-    work = tempfile.mkdtemp(prefix="pgwarden-bench-")
+    work = tempfile.mkdtemp(prefix="health-agent-bench-")
     pg = pwd.getpwnam("postgres")
     os.chown(work, pg.pw_uid, pg.pw_gid)
     procs = []
@@ -175,7 +180,7 @@ def main():
         time.sleep(10)
 
         pids = {"pgwarden": java_pid(pw.pid), "patroni": pa.pid}
-        t0 = {k: cpu_ticks(p) for k, p in pids.items()}
+        t0 = {k: cpu_ns(p) for k, p in pids.items()}
         rss_max = {k: rss_kb(p) for k, p in pids.items()}
         start = time.time()
         while time.time() - start < args.idle:
@@ -183,7 +188,7 @@ def main():
             for k, p in pids.items():
                 rss_max[k] = max(rss_max[k], rss_kb(p))
         elapsed = time.time() - start
-        cpu = {k: (cpu_ticks(p) - t0[k]) / CLK_TCK / elapsed * 100 for k, p in pids.items()}
+        cpu = {k: (cpu_ns(p) - t0[k]) / 1e9 / elapsed * 100 for k, p in pids.items()}
 
         results = {"pgwarden": [], "patroni": []}
         for _ in range(args.runs):

@@ -55,7 +55,7 @@ public final class UpCommand extends AbstractCommand {
     static final String DEFAULT_DATA_DIR = "pgwarden-data";
 
     @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Data directory; created and initialised when missing or empty. Env: PGDATA. Default: ./pgwarden-data.")
+            description = "Data directory; created and initialised when missing or empty. Env: PGDATA. Default: pgwarden-data in the current directory.")
     String dataDir;
 
     @Option(names = "--port", paramLabel = "N", description = "TCP port. Env: PGPORT. Default: 5432.")

@@ -9,7 +9,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
 import org.slf4j.Logger;
@@ -33,6 +32,7 @@ public final class PostgresStatusProbe implements AutoCloseable {
     private final ConnectionSpec spec;
     private final Clock clock;
     private Connection connection;
+    private java.sql.PreparedStatement statement;
     private boolean closed;
 
     public PostgresStatusProbe(ConnectionSpec spec, Clock clock) {
@@ -49,6 +49,7 @@ public final class PostgresStatusProbe implements AutoCloseable {
         try {
             if (connection == null || connection.isClosed()) {
                 connection = open();
+                statement = null;
             }
             return read(connection);
         } catch (SQLException e) {
@@ -74,109 +75,89 @@ public final class PostgresStatusProbe implements AutoCloseable {
         return c;
     }
 
+    /**
+     * Everything in one round trip, so an idle agent's periodic probe costs one statement. The server
+     * plans it once: the statement is reused on the connection and server-side prepared by pgjdbc.
+     */
+    private static String query(int major) {
+        return "SELECT r.rec, current_setting('server_version_num')::int,"
+                + " current_setting('default_transaction_read_only') = 'on',"
+                // pg_control_checkpoint() is superuser/pg_monitor only by default; without it the timeline is unknown
+                + " CASE WHEN has_function_privilege('pg_control_checkpoint()', 'EXECUTE')"
+                + " THEN (SELECT timeline_id FROM pg_control_checkpoint()) END,"
+                + " CASE WHEN r.rec THEN NULL ELSE pg_current_wal_lsn()::text END,"
+                + " CASE WHEN r.rec THEN pg_last_wal_receive_lsn()::text END,"
+                + " CASE WHEN r.rec THEN pg_last_wal_replay_lsn()::text END,"
+                + " CASE WHEN NOT r.rec OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0"
+                + " ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0) END::float8,"
+                + " w.status, w.latest_end_lsn::text, w.received_tli,"
+                + (major >= 14 ? " (SELECT wal_bytes FROM pg_stat_wal)::bigint," : " NULL::bigint,")
+                + " (SELECT coalesce(sum(xact_commit), 0)::bigint FROM pg_stat_database),"
+                + " (SELECT coalesce(sum(xact_rollback), 0)::bigint FROM pg_stat_database),"
+                + " a.states, a.counts, d.names, d.sizes"
+                + " FROM (SELECT pg_is_in_recovery() AS rec) r"
+                + " LEFT JOIN pg_stat_wal_receiver w ON true"
+                + " CROSS JOIN (SELECT array_agg(s) AS states, array_agg(n) AS counts FROM (SELECT coalesce(state, 'unknown')"
+                + " AS s, count(*) AS n FROM pg_stat_activity WHERE backend_type = 'client backend' GROUP BY 1) x) a"
+                + " CROSS JOIN (SELECT array_agg(datname::text) AS names, array_agg(pg_database_size(oid)) AS sizes"
+                + " FROM pg_database WHERE datallowconn AND has_database_privilege(oid, 'CONNECT')) d";
+    }
+
     private PostgresStatus read(Connection c) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            boolean recovery;
-            int version;
-            boolean readOnlyDefault;
-            try (ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery(), current_setting('server_version_num')::int,"
-                    + " current_setting('default_transaction_read_only') = 'on'")) {
-                rs.next();
-                recovery = rs.getBoolean(1);
-                version = rs.getInt(2);
-                readOnlyDefault = rs.getBoolean(3);
-            }
-            Long timeline = checkpointTimeline(s);
-            PostgresStatus status = recovery ? replica(s, version, timeline) : primary(s, version, timeline, readOnlyDefault);
-            return status;
+        if (statement == null) {
+            statement = c.prepareStatement(query(c.getMetaData().getDatabaseMajorVersion()));
         }
-    }
-
-    private PostgresStatus primary(Statement s, int version, Long timeline, boolean readOnlyDefault) throws SQLException {
-        Lsn current;
-        try (ResultSet rs = s.executeQuery("SELECT pg_current_wal_lsn()")) {
+        try (ResultSet rs = statement.executeQuery()) {
             rs.next();
-            current = Lsn.parse(rs.getString(1));
-        }
-        Long walBytes = version >= 140000 ? statWalBytes(s) : Long.valueOf(current.value());
-        return new PostgresStatus(PostgresState.RUNNING, PostgresRole.PRIMARY, version, !readOnlyDefault, timeline,
-                current, null, null, false, 0L, 0.0, statistics(s, walBytes), null, clock.now());
-    }
-
-    private PostgresStatus replica(Statement s, int version, Long checkpointTimeline) throws SQLException {
-        Lsn receive = null;
-        Lsn replay = null;
-        double lagSeconds;
-        try (ResultSet rs = s.executeQuery("SELECT pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn(),"
-                + " CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0"
-                + " ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0) END")) {
-            rs.next();
-            receive = rs.getString(1) == null ? null : Lsn.parse(rs.getString(1));
-            replay = rs.getString(2) == null ? null : Lsn.parse(rs.getString(2));
-            lagSeconds = Math.max(0, rs.getDouble(3));
-        }
-        boolean streaming = false;
-        Long timeline = checkpointTimeline;
-        Lsn primaryEnd = receive;
-        try (ResultSet rs = s.executeQuery("SELECT status, latest_end_lsn, received_tli FROM pg_stat_wal_receiver")) {
-            if (rs.next()) {
-                streaming = "streaming".equals(rs.getString(1));
-                if (rs.getString(2) != null) {
-                    Lsn reported = Lsn.parse(rs.getString(2));
-                    primaryEnd = primaryEnd == null || reported.compareTo(primaryEnd) > 0 ? reported : primaryEnd;
-                }
-                long tli = rs.getLong(3);
-                if (!rs.wasNull() && tli > 0) {
-                    timeline = tli;
-                }
+            boolean recovery = rs.getBoolean(1);
+            int version = rs.getInt(2);
+            boolean readOnlyDefault = rs.getBoolean(3);
+            Long timeline = nullableLong(rs, 4);
+            Lsn current = lsn(rs.getString(5));
+            Lsn receive = lsn(rs.getString(6));
+            Lsn replay = lsn(rs.getString(7));
+            double lagSeconds = Math.max(0, rs.getDouble(8));
+            boolean streaming = "streaming".equals(rs.getString(9));
+            Lsn reported = lsn(rs.getString(10));
+            Long receivedTimeline = nullableLong(rs, 11);
+            Long walBytes = nullableLong(rs, 12);
+            PostgresStatistics stats = new PostgresStatistics(zip(rs, 15, 16), rs.getLong(13), rs.getLong(14),
+                    walBytes != null ? walBytes : current != null ? Long.valueOf(current.value()) : null, zip(rs, 17, 18));
+            if (!recovery) {
+                return new PostgresStatus(PostgresState.RUNNING, PostgresRole.PRIMARY, version, !readOnlyDefault, timeline,
+                        current, null, null, false, 0L, 0.0, stats, null, clock.now());
             }
-        }
-        Long lagBytes = primaryEnd == null || replay == null ? null : primaryEnd.bytesAfter(replay);
-        Long walBytes = version >= 140000 ? statWalBytes(s) : null;
-        return new PostgresStatus(PostgresState.RUNNING, PostgresRole.REPLICA, version, false, timeline, null,
-                receive, replay, streaming, lagBytes, lagSeconds, statistics(s, walBytes), null, clock.now());
-    }
-
-    /** pg_control_checkpoint() is superuser/pg_monitor only by default; without it the timeline is unknown. */
-    private static Long checkpointTimeline(Statement s) {
-        try (ResultSet rs = s.executeQuery("SELECT timeline_id FROM pg_control_checkpoint()")) {
-            return rs.next() ? rs.getLong(1) : null;
-        } catch (SQLException e) {
-            log.debug("timeline not readable: {}", e.getMessage());
-            return null;
+            Lsn primaryEnd = receive == null || (reported != null && reported.compareTo(receive) > 0) ? reported : receive;
+            Long lagBytes = primaryEnd == null || replay == null ? null : primaryEnd.bytesAfter(replay);
+            Long tli = receivedTimeline != null && receivedTimeline > 0 ? receivedTimeline : timeline;
+            return new PostgresStatus(PostgresState.RUNNING, PostgresRole.REPLICA, version, false, tli, null, receive,
+                    replay, streaming, lagBytes, lagSeconds, stats, null, clock.now());
         }
     }
 
-    private static Long statWalBytes(Statement s) throws SQLException {
-        try (ResultSet rs = s.executeQuery("SELECT wal_bytes FROM pg_stat_wal")) {
-            return rs.next() ? rs.getBigDecimal(1).longValue() : null;
-        }
+    private static Long nullableLong(ResultSet rs, int column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
     }
 
-    private static PostgresStatistics statistics(Statement s, Long walBytes) throws SQLException {
-        java.util.Map<String, Long> connections = new java.util.TreeMap<>();
-        try (ResultSet rs = s.executeQuery("SELECT coalesce(state, 'unknown'), count(*) FROM pg_stat_activity"
-                + " WHERE backend_type = 'client backend' GROUP BY 1")) {
-            while (rs.next()) {
-                connections.put(rs.getString(1), rs.getLong(2));
-            }
+    private static Lsn lsn(String text) {
+        return text == null ? null : Lsn.parse(text);
+    }
+
+    /** Two parallel SQL arrays (names, numbers) as a sorted map; empty when the arrays are null. */
+    private static java.util.Map<String, Long> zip(ResultSet rs, int namesColumn, int valuesColumn) throws SQLException {
+        java.util.Map<String, Long> map = new java.util.TreeMap<>();
+        java.sql.Array names = rs.getArray(namesColumn);
+        java.sql.Array values = rs.getArray(valuesColumn);
+        if (names == null || values == null) {
+            return map;
         }
-        long commit;
-        long rollback;
-        try (ResultSet rs = s.executeQuery("SELECT coalesce(sum(xact_commit), 0), coalesce(sum(xact_rollback), 0)"
-                + " FROM pg_stat_database")) {
-            rs.next();
-            commit = rs.getLong(1);
-            rollback = rs.getLong(2);
+        Object[] n = (Object[]) names.getArray();
+        Object[] v = (Object[]) values.getArray();
+        for (int i = 0; i < n.length; i++) {
+            map.put(String.valueOf(n[i]), ((Number) v[i]).longValue());
         }
-        java.util.Map<String, Long> sizes = new java.util.TreeMap<>();
-        try (ResultSet rs = s.executeQuery("SELECT datname, pg_database_size(oid) FROM pg_database"
-                + " WHERE datallowconn AND has_database_privilege(oid, 'CONNECT')")) {
-            while (rs.next()) {
-                sizes.put(rs.getString(1), rs.getLong(2));
-            }
-        }
-        return new PostgresStatistics(connections, commit, rollback, walBytes, sizes);
+        return map;
     }
 
     private void closeConnection() {
@@ -187,6 +168,7 @@ public final class PostgresStatusProbe implements AutoCloseable {
                 log.debug("closing probe connection: {}", e.getMessage());
             }
             connection = null;
+            statement = null;
         }
     }
 
