@@ -132,7 +132,7 @@ public final class Preflight {
             }
             Optional<Long> running = dir.runningPostmaster();
             if (running.isPresent()) {
-                throw new PgWardenException(ErrorCode.ENVIRONMENT, "Data directory " + dir.path()
+                throw new PgWardenException(ErrorCode.FAILED, "Data directory " + dir.path()
                         + " is in use by a running PostgreSQL (pid " + running.get() + "); stop it first"
                         + " (pg_ctl -D " + dir.path() + " stop) or use another --data-dir.");
             }
@@ -144,23 +144,51 @@ public final class Preflight {
         return result;
     }
 
-    /** Fails (ENVIRONMENT) when the port is taken on any listen address; binds and releases a socket. */
+    /** Ports after a taken one tried for a suggestion; enough to skip a neighbour or two, cheap to bind-test. */
+    private static final int SUGGESTION_TRIES = 20;
+
+    /** Fails (FAILED, exit 1) when the port is taken on any listen address; binds and releases a socket. */
     public static void checkPortFree(InstanceConfig config) {
         for (String address : config.listenAddresses()) {
-            String host = address.equals("*") ? "0.0.0.0" : address;
-            try (ServerSocket s = new ServerSocket()) {
-                s.setReuseAddress(true); // as PostgreSQL does: a port in TIME_WAIT is free, a listening one is not
-                s.bind(new InetSocketAddress(InetAddress.getByName(host), config.port()));
+            try {
+                bindAndRelease(address, config.port());
             } catch (IOException e) {
                 if (String.valueOf(e.getMessage()).contains("Cannot assign requested address")) {
                     throw new PgWardenException(ErrorCode.INVALID_INPUT, "--listen=" + address + ": this machine has no"
                             + " such address, so PostgreSQL could not listen on it; use one of its own addresses,"
                             + " 127.0.0.1, or * for all.", e);
                 }
-                throw new PgWardenException(ErrorCode.ENVIRONMENT, "Port " + config.port() + " on " + address
+                throw new PgWardenException(ErrorCode.FAILED, "Port " + config.port() + " on " + address
                         + " is already in use (is another PostgreSQL running?): " + e.getMessage()
-                        + ". Choose a free port with --port, e.g. --port " + (config.port() == 65535 ? 5433 : config.port() + 1) + ".");
+                        + ". Choose a free port with --port" + suggestion(config) + ".");
             }
+        }
+    }
+
+    /** ", e.g. --port N" for the first following port that is free on every listen address right now, or "". */
+    private static String suggestion(InstanceConfig config) {
+        for (int port = config.port() + 1; port <= Math.min(65535, config.port() + SUGGESTION_TRIES); port++) {
+            boolean free = true;
+            for (String address : config.listenAddresses()) {
+                try {
+                    bindAndRelease(address, port);
+                } catch (IOException e) {
+                    free = false;
+                    break;
+                }
+            }
+            if (free) {
+                return ", e.g. --port " + port;
+            }
+        }
+        return "";
+    }
+
+    private static void bindAndRelease(String address, int port) throws IOException {
+        String host = address.equals("*") ? "0.0.0.0" : address;
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true); // as PostgreSQL does: a port in TIME_WAIT is free, a listening one is not
+            s.bind(new InetSocketAddress(InetAddress.getByName(host), port));
         }
     }
 

@@ -47,16 +47,46 @@ class UpCommandTest {
     }
 
     @Test
-    void aTakenPortIsNamedWithTheWayOutBeforeAnythingIsWritten() throws Exception {
+    void aTakenPortIsNamedWithAFreePortAsTheWayOutBeforeAnythingIsWritten() throws Exception {
         Path data = tmp.resolve("data");
-        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            int port = taken.getLocalPort();
+        int port;
+        int suggested;
+        try (TwoTaken taken = takeFollowedByATakenNeighbour()) {
+            port = taken.port();
             CliRun r = CliRun.of(Map.of(), "up", "--data-dir", data.toString(), "--port", Integer.toString(port));
-            assertThat(r.exitCode()).isEqualTo(8);
+            assertThat(r.exitCode()).isEqualTo(1);
             assertThat(r.err()).startsWith("error: Port " + port + " on 127.0.0.1 is already in use (is another PostgreSQL running?): ")
-                    .endsWith(". Choose a free port with --port, e.g. --port " + (port + 1) + ".\n");
+                    .containsPattern("\\. Choose a free port with --port, e\\.g\\. --port \\d+\\.\n$");
+            suggested = Integer.parseInt(r.err().replaceAll("(?s).*--port (\\d+)\\.\n$", "$1"));
         }
+        // the neighbour (port + 1) is taken too, so the suggestion must have skipped it; it was free when suggested
+        assertThat(suggested).isGreaterThan(port + 1).isLessThanOrEqualTo(port + 20);
         assertThat(data).doesNotExist();
+    }
+
+    /** Two listening sockets on adjacent ports P and P+1 on 127.0.0.1. */
+    private record TwoTaken(ServerSocket first, ServerSocket second) implements AutoCloseable {
+        int port() {
+            return first.getLocalPort();
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            first.close();
+            second.close();
+        }
+    }
+
+    private static TwoTaken takeFollowedByATakenNeighbour() throws java.io.IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            ServerSocket first = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+            try {
+                return new TwoTaken(first, new ServerSocket(first.getLocalPort() + 1, 1, InetAddress.getByName("127.0.0.1")));
+            } catch (java.io.IOException neighbourTaken) {
+                first.close();
+            }
+        }
+        throw new IllegalStateException("no two adjacent free ports on 127.0.0.1");
     }
 
     @Test
