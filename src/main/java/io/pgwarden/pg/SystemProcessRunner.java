@@ -61,8 +61,17 @@ public final class SystemProcessRunner implements ProcessRunner {
         if (workDir != null) {
             pb.directory(workDir.toFile());
         }
+        // pgwarden resolves PGPORT, PGDATA, PGHOST ... itself (a flag wins over them); a child that inherited them
+        // would apply them again behind its back: initdb and postgres read PGPORT/PGDATA, pg_basebackup/psql read
+        // PGHOST/PGOPTIONS/PGSSLMODE. Whatever a child needs is passed explicitly in extraEnv or its arguments.
+        pb.environment().keySet().removeIf(SystemProcessRunner::isLibpqVariable);
         pb.environment().putAll(extraEnv);
         return pb;
+    }
+
+    /** PG* variables libpq and the server programs read ({@code PGPORT}, {@code PGDATA} ...); not PGWARDEN_* or PG_BINDIR. */
+    static boolean isLibpqVariable(String name) {
+        return name.startsWith("PG") && !name.startsWith("PGWARDEN_") && !name.startsWith("PG_");
     }
 
     private static Process launch(ProcessBuilder pb, List<String> command) {

@@ -116,7 +116,11 @@ class UpIT {
     void upWithEmbeddedPostgres18() throws Exception {
         int port = TestPostgres.freePort();
         Path data = work.resolve("pg18");
-        try (UpProcess up = UpProcess.start(work, work.resolve("stderr.txt"), "--data-dir", "pg18", "--port",
+        // libpq/server variables in pgwarden's environment: the flags win, and initdb/postgres must not see them
+        // (PGPORT=abc once made initdb fail with 'invalid value for parameter "port"')
+        Map<String, String> env = Map.of("PGPORT", "abc", "PGDATA", work.resolve("not-this-one").toString(),
+                "PGOPTIONS", "-c no_such_setting=1", "PGHOST", "/nonexistent", "PGDATABASE", "nodb");
+        try (UpProcess up = UpProcess.start(env, work, work.resolve("stderr.txt"), "--data-dir", "pg18", "--port",
                 Integer.toString(port), "--pg-version", "18", "--memory", "1GB", "--cpus", "2")) {
             up.awaitLine("ready:");
             assertThat(up.find("binaries:")).hasValueSatisfying(l -> assertThat(l).startsWith("binaries: PostgreSQL 18.1 from ")
@@ -131,6 +135,7 @@ class UpIT {
         }
         assertThat(Files.readString(data.resolve("log/postgresql.log"))).contains("database system is shut down");
         assertThat(data.resolve("postmaster.pid")).doesNotExist();
+        assertThat(work.resolve("not-this-one")).doesNotExist();
     }
 
     @Test

@@ -46,6 +46,11 @@ final class UpProcess implements AutoCloseable {
     }
 
     static UpProcess start(Path workDir, Path stderr, String... args) throws IOException {
+        return start(java.util.Map.of(), workDir, stderr, args);
+    }
+
+    /** As {@link #start(Path, Path, String...)} with extra environment variables for pgwarden. */
+    static UpProcess start(java.util.Map<String, String> env, Path workDir, Path stderr, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar().toAbsolutePath().toString(), "up"));
         command.addAll(List.of(args));
@@ -54,6 +59,7 @@ final class UpProcess implements AutoCloseable {
         pb.environment().remove("PGDATA");
         pb.environment().remove("PGPORT");
         pb.environment().remove("PG_BINDIR");
+        pb.environment().putAll(env);
         return new UpProcess(pb.start());
     }
 
