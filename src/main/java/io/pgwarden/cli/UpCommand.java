@@ -166,13 +166,15 @@ public final class UpCommand extends AbstractCommand {
         String passwordNote = prepared.passwordFile() == null
                 ? "no password file: this data directory was not initialised by pgwarden"
                 : "password file: " + prepared.passwordFile();
+        // stdout carries the ready: line and the final result; crash and restart reports are log lines (stderr)
         Supervisor supervisor = instance.supervisor(event -> {
             switch (event.kind()) {
                 case STARTED -> out().println("ready: " + url + " (" + passwordNote + ")");
-                case RESTARTED -> out().println("restarted: PostgreSQL is accepting connections again (pid " + event.pid() + ")");
-                case CRASHED -> out().println("crashed: " + event.reason());
+                case RESTARTED -> err().println("restarted: PostgreSQL is accepting connections again (pid " + event.pid() + ")");
+                case CRASHED -> err().println("crashed: " + event.reason());
             }
             out().flush();
+            err().flush();
         });
         StopSignals.install(supervisor::requestStop);
         Supervisor.Outcome outcome = supervisor.run();
