@@ -8,7 +8,7 @@ import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --url --host --port --user --dbname}: where {@code wait} and {@code healthcheck} connect.
+ * {@code --url --host --port --user --database} ({@code --dbname} is an alias): where {@code wait} and {@code healthcheck} connect.
  * Precedence per part: flag, then the URL ({@code --url} or {@code DATABASE_URL}), then the libpq
  * variables {@code PGHOST PGPORT PGUSER PGDATABASE PGPASSWORD}, then 127.0.0.1:5432, user postgres.
  */
@@ -26,7 +26,9 @@ public final class ServerConnectionFlags {
     @Option(names = "--user", paramLabel = "NAME", description = "User. Env: PGUSER. Default: postgres.")
     String user;
 
-    @Option(names = "--dbname", paramLabel = "NAME", description = "Database. Env: PGDATABASE. Default: the user's name.")
+    /** {@code --database} as in run and endpoints; {@code --dbname} (libpq's word) kept as an alias. */
+    @Option(names = {"--database", "--dbname"}, paramLabel = "NAME",
+            description = "Database (alias: --dbname). Env: PGDATABASE. Default: the user's name.")
     String dbname;
 
     /** The spec, or null after recording problems. */

@@ -193,6 +193,14 @@ class UpCommandTest {
         assertThat(w.err()).isEqualTo("error: PGPORT=x: expected a port number from 1 to 65535\n"
                 + "--timeout=0s: expected a duration above zero such as 500ms, 10s, 2m\n");
 
+        // a bad sslmode is bad input (exit 2 before any attempt), not a reason to retry until the timeout (exit 1)
+        CliRun ssl = CliRun.of(Map.of(), "wait", "--url", "postgresql://postgres@127.0.0.1:55432/nodb?sslmode=bogus",
+                "--timeout", "2m");
+        assertThat(ssl.exitCode()).isEqualTo(2);
+        assertThat(ssl.err()).isEqualTo("error: --url: sslmode 'bogus' is not one of disable, allow, prefer, require,"
+                + " verify-ca, verify-full\n");
+        assertThat(ssl.out()).isEmpty();
+
         CliRun w2 = CliRun.of(Map.of(), "wait", "--timeout", "0s", "--port", "0");
         assertThat(w2.err()).isEqualTo("error: --port=0: expected a port number from 1 to 65535\n"
                 + "--timeout=0s: expected a duration above zero such as 500ms, 10s, 2m\n");

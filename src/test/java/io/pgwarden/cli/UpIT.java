@@ -82,6 +82,13 @@ class UpIT {
             assertThat(noPassword.exitCode()).isEqualTo(2);
             assertThat(noPassword.out()).startsWith("critical: SELECT 1 on postgresql://postgres@127.0.0.1:" + port
                     + "/postgres failed: ");
+            // --database as in run and endpoints; --dbname stays as an alias
+            for (String flag : List.of("--database", "--dbname")) {
+                CliRun other = CliRun.of(Map.of(), "healthcheck", "--port", Integer.toString(port), flag, "appdb");
+                assertThat(other.exitCode()).isEqualTo(2);
+                assertThat(other.out()).startsWith("critical: SELECT 1 on postgresql://postgres@127.0.0.1:" + port
+                        + "/appdb failed: ");
+            }
 
             execute(port, password, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('first run')");
             assertThat(up.terminate()).isZero();
