@@ -5,8 +5,8 @@ import java.time.Duration;
 /**
  * When to restart a crashed PostgreSQL and when to give up: the wait after the n-th recent crash is
  * {@code initialBackoff * 2^(n-1)} capped at {@code maxBackoff}; {@code maxRestarts} restarts are allowed
- * within {@code window}, so the next crash (crash number {@code maxRestarts + 1}) ends supervision with exit code 9, so the orchestrator (or the user) sees a server that
- * cannot stay up instead of an endless loop.
+ * within {@code window}, so the next crash (crash number {@code maxRestarts + 1}) ends supervision with
+ * exit code 9, so the orchestrator (or the user) sees a server that cannot stay up instead of an endless loop.
  */
 public record RestartPolicy(int maxRestarts, Duration window, Duration initialBackoff, Duration maxBackoff) {
     /**
