@@ -2,10 +2,12 @@ package io.pgwarden.cli;
 
 import io.pgwarden.config.ConfigSources;
 import io.pgwarden.config.Problems;
+import io.pgwarden.config.Setting;
 import io.pgwarden.core.Durations;
 import io.pgwarden.pg.ConnectionSpec;
 import io.pgwarden.topology.LagLimit;
 import io.pgwarden.topology.NodeAddress;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +31,12 @@ public final class EndpointsOptions {
     @Option(names = "--database", paramLabel = "DB", description = "Database the probes connect to. Env: PGDATABASE. Default: postgres.")
     String database;
 
-    @Option(names = "--sslmode", paramLabel = "MODE", description = "disable, allow, prefer, require, verify-ca, verify-full. Env: PGSSLMODE. Default: prefer. The password comes from PGPASSWORD only.")
+    @Option(names = "--password-file", paramLabel = "FILE",
+            description = "File whose first line is the probes' password (e.g. a mounted Secret); read once at start. "
+                    + "Env: PGWARDEN_PASSWORD_FILE. Default: the PGPASSWORD environment variable (never a flag).")
+    String passwordFile;
+
+    @Option(names = "--sslmode", paramLabel = "MODE", description = "libpq SSL mode: disable, allow, prefer, require, verify-ca, verify-full. Env: PGSSLMODE. Default: prefer.")
     String sslmode;
 
     @Option(names = "--connect-timeout", paramLabel = "DURATION",
@@ -49,7 +56,7 @@ public final class EndpointsOptions {
     @Option(names = "--ro-service", paramLabel = "NAME", description = "Read-only Service (gets the replicas). Env: RO_SERVICE.")
     String roService;
 
-    @Option(names = "--file", paramLabel = "PATH", description = "Write the topology as JSON to this file (atomically, when it changes). Env: ENDPOINTS_FILE.")
+    @Option(names = "--file", paramLabel = "PATH", description = "Write the topology as JSON to this file (atomically, when it changes); its directory must exist. Env: ENDPOINTS_FILE.")
     String file;
 
     @Option(names = "--pgbouncer-ini", paramLabel = "PATH", description = "pgbouncer.ini whose [databases] host/port follow the primary. Env: PGBOUNCER_INI.")
@@ -86,7 +93,9 @@ public final class EndpointsOptions {
         String db = src.resolve(problems, "postgres", v -> v, "--database", database, "PGDATABASE");
         String ssl = src.resolve(problems, "prefer", EndpointsOptions::sslmode, "--sslmode",
                 sslmode, "PGSSLMODE");
-        ConnectionSpec probe = new ConnectionSpec(base.host(), base.port(), db, u, env.get("PGPASSWORD"), ssl, timeout,
+        String password = src.find("--password-file", passwordFile, "PGWARDEN_PASSWORD_FILE")
+                .map(s -> readPassword(s, problems)).orElse(env.get("PGPASSWORD"));
+        ConnectionSpec probe = new ConnectionSpec(base.host(), base.port(), db, u, password, ssl, timeout,
                 "pgwarden-endpoints");
         String ns = src.find("--namespace", namespace, "NAMESPACE").map(s -> s.value().trim()).orElse(null);
         String rw = src.find("--rw-service", rwService, "RW_SERVICE").map(s -> s.value().trim()).orElse(null);
@@ -137,6 +146,25 @@ public final class EndpointsOptions {
                     : " does not exist") + "; pgwarden does not create directories: create it or fix the path");
         }
         return path;
+    }
+
+    /**
+     * The first line of the password file, or null with a problem recorded. Messages put no ": " right after the
+     * path: secret masking would hide the word after a path ending in "password".
+     */
+    private static String readPassword(Setting setting, Problems problems) {
+        Path path = Path.of(setting.value().trim());
+        try {
+            String first = Files.readString(path).lines().findFirst().orElse("").strip();
+            if (first.isEmpty()) {
+                problems.add(setting.describe() + " (the file is empty; write the password of --user on its first line)");
+                return null;
+            }
+            return first;
+        } catch (IOException | java.io.UncheckedIOException e) {
+            problems.add(setting.describe() + " (no such file, or not readable by this user)");
+            return null;
+        }
     }
 
     private static String sslmode(String v) {

@@ -13,11 +13,17 @@ import picocli.CommandLine.Option;
 
 /** {@code pgwarden endpoints watch}: reconcile every interval until stopped (SIGTERM/SIGINT). */
 @Command(name = "watch", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Reconciles continuously: one snapshot per interval, the same decisions as reconcile, each "
-                + "logged with its reason (INFO when it changes, DEBUG otherwise). Runs until SIGTERM or SIGINT, then exits 0.", "",
+        description = {"Reconciles continuously until SIGTERM or SIGINT, then exits 0.",
+                "One snapshot per interval, the same decisions as reconcile, each logged with its reason (INFO when it "
+                        + "changes, DEBUG otherwise); a failed publisher is retried on the next cycle.",
+                "The probes' password comes from --password-file (PGWARDEN_PASSWORD_FILE) or PGPASSWORD, never a flag.",
+                "",
                 "Examples:",
-                "  pgwarden endpoints watch --interval 1s   (with PG_NODES, NAMESPACE, RW_SERVICE, RO_SERVICE set)",
-                "  pgwarden endpoints watch --interval 500ms --nodes 10.0.0.1,10.0.0.2 --pgbouncer-ini /etc/pgbouncer/pgbouncer.ini", ""},
+                "  PG_NODES=10.0.0.1,10.0.0.2 NAMESPACE=db RW_SERVICE=pg-rw RO_SERVICE=pg-ro \\",
+                "    pgwarden endpoints watch --interval 1s",
+                "  pgwarden endpoints watch --interval 500ms --nodes 10.0.0.1,10.0.0.2 \\",
+                "    --pgbouncer-ini /etc/pgbouncer/pgbouncer.ini",
+                ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped by SIGTERM or SIGINT (after the current cycle)",
                 "2:invalid flag or environment variable"})

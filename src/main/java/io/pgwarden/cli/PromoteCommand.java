@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
                 "Examples:",
                 "  pgwarden promote                                   # the local node of ./pgwarden-data",
                 "  pgwarden promote --data-dir /srv/replica --timeout 2m",
-                "  PGPASSWORD=... pgwarden promote --url postgresql://postgres@10.0.0.2:5432/postgres",
+                "  PGPASSWORD=... pgwarden promote --url postgresql://postgres@db-2/postgres",
                 ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the node is a primary and accepts writes", "1:it could not be reached or did not accept writes in time",

@@ -45,7 +45,7 @@ import picocli.CommandLine.Option;
                 "",
                 "Examples:",
                 "  pgwarden rejoin --primary 10.0.0.2:5432",
-                "  pgwarden rejoin --data-dir /srv/pg --primary 127.0.0.1:5434 --node-name node-a --no-start",
+                "  pgwarden rejoin --data-dir /srv/pg --primary 127.0.0.1:5434 --no-start",
                 "  pgwarden rejoin --primary 10.0.0.2:5432 --no-rewind      # always clone afresh",
                 ""},
         exitCodeListHeading = "%nExit codes:%n",

@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
                 "Examples:",
                 "  pgwarden status                                    # the local node of ./pgwarden-data",
                 "  pgwarden status --data-dir /srv/replica --format json",
-                "  PGPASSWORD=... pgwarden status --url postgresql://postgres@10.0.0.2:5432/postgres",
+                "  PGPASSWORD=... pgwarden status --url postgresql://postgres@db-2/postgres",
                 ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the node answered", "1:the node could not be reached", "2:invalid flag or environment variable"})

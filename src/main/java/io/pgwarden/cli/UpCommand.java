@@ -48,14 +48,14 @@ import picocli.CommandLine.Option;
                 "  pgwarden up --pg-version 17          # downloads 17 unless it is installed",
                 "  pgwarden up --listen 0.0.0.0 --allow 10.0.0.0/8",
                 "  pgwarden up --data-dir /srv/replica --port 5434 --replica-of 127.0.0.1:5433 \\",
-                "      --primary-password-file /srv/pg/pgwarden.password   # clone, then follow (docs/replicas.md)",
+                "      --primary-password-file /srv/pg/pgwarden.password   # clone, then follow",
                 "  PGPASSWORD=$(cat pgwarden-data/pgwarden.password) psql -h 127.0.0.1 -U postgres",
                 ""})
 public final class UpCommand extends AbstractCommand {
     static final String DEFAULT_DATA_DIR = "pgwarden-data";
 
     @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Data directory; created and initialised when missing or empty. Env: PGDATA. Default: ./pgwarden-data.")
+            description = "Data directory; created and initialised when missing or empty. Env: PGDATA. Default: pgwarden-data in the current directory.")
     String dataDir;
 
     @Option(names = "--port", paramLabel = "N", description = "TCP port. Env: PGPORT. Default: 5432.")

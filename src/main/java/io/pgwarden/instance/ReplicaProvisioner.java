@@ -12,7 +12,8 @@ import java.util.function.Consumer;
 /**
  * The replica step of {@code up --replica-of} and {@code run --replica-of}, before {@link LocalInstance#prepare()}:
  * a new or empty data directory is cloned from the primary ({@link ReplicaCloner}); a replica's directory
- * ({@code standby.signal}) is reused as it is; a former primary's directory is refused (that is
+ * ({@code standby.signal}) is reused, its password file rewritten for the given upstream and its role and slot
+ * ensured on the primary when it answers (a primary after a failover has no slot for it yet); a former primary's directory is refused (that is
  * {@link Rejoiner}'s job). Either way the returned configuration carries the standby settings, so every
  * start rewrites them into the managed include, and the settings a hot standby needs at least as high as its
  * primary's are raised to the primary's ({@link HotStandbySettings}).
@@ -53,8 +54,15 @@ public final class ReplicaProvisioner {
                         + " Turn it into a replica with 'pgwarden rejoin --primary " + up.address() + " --data-dir "
                         + config.dataDir() + "', or choose a new or empty --data-dir to clone into.");
             }
-            // the upstream may have moved (failover): the password file names host and port, so it is rewritten too
+            // the upstream may have moved (failover): the password file names host and port, so it is rewritten too,
+            // and a new primary has no slot for this node yet
             String password = ReplicationPassword.resolve(files, source.replicationPasswordFile(), config.dataDir(), up.role());
+            try {
+                new ReplicationSetup().execute(source.primarySuperuser(), up.role(), password, up.slot());
+            } catch (PgWardenException e) {
+                log.warn("{}: could not check the role and slot on {} ({}); the replica starts anyway and retries streaming",
+                        config.dataDir(), up.address(), e.getMessage());
+            }
             try {
                 new StandbyConfig(files).write(config.dataDir(), up, password);
             } catch (java.io.IOException e) {

@@ -4,7 +4,7 @@ package io.pgwarden.migrate;
  * Why one migration failed, with everything a user needs: file, line, SQLSTATE, server message, and
  * whether its effects were rolled back.
  *
- * @param line         the file line of the failing statement (0 when unknown)
+ * @param line         the file line of the failing statement (0 when no statement failed: the commit or the history row did)
  * @param transactional true when the file ran in one transaction (then nothing of it stayed applied)
  */
 public record MigrationFailure(String group, String script, int line, String sqlState, String serverMessage,
@@ -12,7 +12,7 @@ public record MigrationFailure(String group, String script, int line, String sql
 
     /** {@code gcp/003_x.sql line 12: SQLSTATE 42P07: relation "idx_a" already exists}: stored in the history row. */
     public String summary() {
-        return script + " line " + line + ": SQLSTATE " + sqlState + ": " + serverMessage;
+        return script + (line > 0 ? " line " + line : "") + ": SQLSTATE " + sqlState + ": " + serverMessage;
     }
 
     /** The full message: what failed, what state the database is in, what to do next. */
@@ -20,10 +20,11 @@ public record MigrationFailure(String group, String script, int line, String sql
         String chain = MigrationChain.displayName(group);
         String effect = transactional
                 ? "its transaction was rolled back, so nothing of it stayed applied"
-                : "it ran outside a transaction, so statements before line " + line + " stay applied (drop any INVALID"
+                : "it ran outside a transaction, so statements before " + (line > 0 ? "line " + line : "the failing one")
+                        + " stay applied (drop any INVALID"
                         + " index a failed CREATE INDEX CONCURRENTLY left, and make the file safe to re-run with IF NOT EXISTS)";
-        return "Migration " + script + " failed at line " + line + " (SQLSTATE " + sqlState + ": " + serverMessage
-                + "); " + effect + "; later migrations of chain " + chain + " were not applied. Fix the file, then run"
+        String where = line > 0 ? " at line " + line : " while committing";
+        return "Migration " + script + " failed" + where + " (SQLSTATE " + sqlState + ": " + serverMessage + "); " + effect + "; later migrations of chain " + chain + " were not applied. Fix the file, then run"
                 + " 'pgwarden migrate repair' and apply again (or 'pgwarden migrate apply --retry-failed').";
     }
 }

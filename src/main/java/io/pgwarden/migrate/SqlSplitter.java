@@ -7,9 +7,9 @@ import java.util.Locale;
 /**
  * Cuts a migration file into statements at top-level semicolons. Understands {@code --} and nested
  * {@code /* *}{@code /} comments, single-quoted strings (with {@code ''} and, for {@code E'...'}, backslash
- * escapes), double-quoted identifiers, dollar quoting ({@code $$...$$}, {@code $body$...$body$}) and
- * SQL-standard routine bodies ({@code BEGIN ATOMIC ... END}), so semicolons inside any of them do not
- * end a statement. Each statement keeps the line it starts on, for error messages.
+ * escapes), double-quoted identifiers, dollar quoting ({@code $$...$$}, {@code $body$...$body$}),
+ * parentheses (a rule's {@code DO (...; ...)}, as psql) and SQL-standard routine bodies
+ * ({@code BEGIN ATOMIC ... END}), so semicolons inside any of them do not end a statement. Each statement keeps the line it starts on, for error messages.
  */
 public final class SqlSplitter {
     /** Enough leading text to classify a statement; the longest rule reads about six words. */
@@ -39,6 +39,7 @@ public final class SqlSplitter {
         StringBuilder head = new StringBuilder();
         String previousWord = "";
         int atomicDepth = 0;
+        int parenDepth = 0;
         boolean routine = false;
         while (pos < text.length()) {
             char c = text.charAt(pos);
@@ -53,7 +54,7 @@ public final class SqlSplitter {
                 appendSpace(head);
                 continue;
             }
-            if (c == ';' && atomicDepth == 0) {
+            if (c == ';' && atomicDepth == 0 && parenDepth == 0) {
                 if (start >= 0) {
                     emit(start, pos, startLine, head);
                 }
@@ -63,6 +64,11 @@ public final class SqlSplitter {
                 routine = false;
                 pos++;
                 continue;
+            }
+            if (c == '(') {
+                parenDepth++;
+            } else if (c == ')' && parenDepth > 0) {
+                parenDepth--;
             }
             if (Character.isWhitespace(c)) {
                 if (c == '\n') {

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.EndpointSubset;
 import io.fabric8.kubernetes.api.model.EndpointSubsetBuilder;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.EndpointsBuilder;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Service;
@@ -14,9 +15,13 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.pgwarden.core.ErrorCode;
 import io.pgwarden.core.PgWardenException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -76,6 +81,9 @@ public final class KubernetesEndpointPublisher implements EndpointPublisher {
             }
         }
         if (first != null) {
+            if (changed) {
+                throw new PartlyPublishedException(String.join("; ", failures), first);
+            }
             throw failures.size() == 1 ? first
                     : new PgWardenException(ErrorCode.PUBLISH_FAILED, String.join("; ", failures), first);
         }
@@ -174,9 +182,10 @@ public final class KubernetesEndpointPublisher implements EndpointPublisher {
                 newCondition |= service.equals(rwService);
             }
             what = "Event on Service " + namespace + "/" + rwService;
-            // the annotation remembers across runs (a CronJob); without Endpoints only this process can remember
+            // the annotation remembers across runs (a CronJob); without the read-write Endpoints the Event itself does
+            // (its name is derived from the primaries), and lastEventFor saves a watch loop the lookup every cycle
             if (newCondition || (rwMissing && !value.equals(lastEventFor))) {
-                createEvent(value, reason, now);
+                recordEvent(value, reason, now, newCondition);
                 lastEventFor = value;
             }
         } catch (KubernetesClientException e) {
@@ -187,18 +196,57 @@ public final class KubernetesEndpointPublisher implements EndpointPublisher {
     /** The primaries of the last SplitBrain Event this publisher created, so a watch loop does not repeat it. */
     private String lastEventFor;
 
-    private void createEvent(String primaries, String reason, Instant now) {
-        String name = rwService + ".split-brain." + Long.toHexString(now.toEpochMilli());
-        client.v1().events().inNamespace(namespace).resource(new EventBuilder()
-                .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
-                .withNewInvolvedObject().withApiVersion("v1").withKind("Service").withName(rwService)
-                .withNamespace(namespace).endInvolvedObject()
-                .withType("Warning").withReason("SplitBrain").withMessage(reason.length() > 1000 ? reason.substring(0, 1000) : reason)
-                .withFirstTimestamp(now.toString()).withLastTimestamp(now.toString()).withCount(1)
-                .withNewSource().withComponent("pgwarden").endSource()
-                .build()).create();
-        log.error("kubernetes {}: recorded split brain ({}) as an Event and annotation {}", namespace + "/" + rwService,
-                primaries, SPLIT_BRAIN);
+    /**
+     * Creates the SplitBrain Event for this set of primaries, or finds the one an earlier run created (same name).
+     * An existing one is left alone when only a missing read-write Endpoints object made this run unsure whether
+     * it was recorded, and counted again (count + 1, lastTimestamp) when the condition is new (the annotation was
+     * not there), as Kubernetes does for a repeated Event.
+     */
+    private void recordEvent(String primaries, String reason, Instant now, boolean newCondition) {
+        String name = eventName(primaries);
+        var events = client.v1().events().inNamespace(namespace);
+        Event existing = events.withName(name).get();
+        if (existing != null && !newCondition) {
+            log.debug("kubernetes {}/{}: split brain ({}) already recorded as Event {}", namespace, rwService, primaries, name);
+            return;
+        }
+        String message = reason.length() > 1000 ? reason.substring(0, 1000) : reason;
+        if (existing != null) {
+            existing.setCount(existing.getCount() == null ? 2 : existing.getCount() + 1);
+            existing.setLastTimestamp(now.toString());
+            existing.setMessage(message);
+            events.resource(existing).update();
+        } else {
+            try {
+                events.resource(new EventBuilder()
+                    .withNewMetadata().withName(name).withNamespace(namespace).addToAnnotations(SPLIT_BRAIN, primaries)
+                    .endMetadata()
+                    .withNewInvolvedObject().withApiVersion("v1").withKind("Service").withName(rwService)
+                    .withNamespace(namespace).endInvolvedObject()
+                    .withType("Warning").withReason("SplitBrain").withMessage(message)
+                    .withFirstTimestamp(now.toString()).withLastTimestamp(now.toString()).withCount(1)
+                    .withNewSource().withComponent("pgwarden").endSource()
+                    .build()).create();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+                log.debug("kubernetes {}/{}: Event {} was created concurrently", namespace, rwService, name);
+                return;
+            }
+        }
+        log.error("kubernetes {}: recorded split brain ({}) as Event {} and annotation {}", namespace + "/" + rwService,
+                primaries, name, SPLIT_BRAIN);
+    }
+
+    /** {@code <rw-service>.split-brain.<hash of the primaries>}: one Event per Service and set of primaries. */
+    private String eventName(String primaries) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(primaries.getBytes(StandardCharsets.UTF_8));
+            return rwService + ".split-brain." + HexFormat.of().formatHex(hash, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
     }
 
     /** pgwarden's comparable annotations (signature and split-brain marker; not the change time). */
@@ -250,9 +298,9 @@ public final class KubernetesEndpointPublisher implements EndpointPublisher {
         String hint = switch (e.getCode()) {
             case 401 -> "the service account token was rejected";
             case 403 -> "permission denied: grant the Role documented in docs/endpoints.md";
-            case 409 -> "it was changed concurrently; the next cycle retries";
+            case 409 -> "it was changed concurrently";
             case 0 -> "the API server did not answer";
-            default -> "the next cycle retries";
+            default -> "check the API server";
         };
         String status = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
                 : String.valueOf(e.getMessage()).lines().findFirst().orElse("");

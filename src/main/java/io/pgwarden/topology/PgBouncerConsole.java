@@ -66,8 +66,8 @@ final class PgBouncerConsole {
         ProcessResult r = runner.run(cmd, null, env, admin.connectTimeout().plus(EXTRA));
         if (!r.ok()) {
             throw new PgWardenException(ErrorCode.PUBLISH_FAILED, "PgBouncer: '" + command + "' on the admin console "
-                    + admin.display() + " failed: " + r.tail(3).strip() + "; check --pgbouncer-admin-url and that the "
-                    + "user is in admin_users (the next cycle retries)");
+                    + admin.display() + " failed: " + r.tail(3).strip().replaceAll("\\s*\\R\\s*", " ") + "; check --pgbouncer-admin-url and that the "
+                    + "user is in admin_users");
         }
         return r.stdout();
     }

@@ -73,7 +73,7 @@ public final class PgBouncerEndpointPublisher implements EndpointPublisher {
         try {
             console.reload();
         } catch (PgWardenException e) {
-            throw fileChanged ? new PgWardenException(ErrorCode.PUBLISH_FAILED, "PgBouncer: " + ini + " was rewritten for "
+            throw fileChanged ? new PartlyPublishedException("PgBouncer: " + ini + " was rewritten for "
                     + target + " but " + e.getMessage().replaceFirst("^PgBouncer: ", ""), e) : e;
         }
         log.info("pgbouncer {}: [databases] now point at {}; RELOAD issued", ini, target);

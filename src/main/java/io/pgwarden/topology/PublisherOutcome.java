@@ -1,16 +1,27 @@
 package io.pgwarden.topology;
 
 /**
- * What one publisher did in one cycle: {@code result} when it succeeded, {@code error} (its message) when it
- * threw; exactly one of them is non-null.
+ * What one publisher did in one cycle. {@code error} (its message) is non-null when it threw; {@code result} is what
+ * it did: {@link PublishResult#CHANGED} or {@link PublishResult#UNCHANGED} on success, and on failure
+ * {@link PublishResult#CHANGED} when it had written something before failing ({@link PartlyPublishedException}),
+ * otherwise null.
  */
 public record PublisherOutcome(String publisher, PublishResult result, String error) {
     public boolean failed() {
         return error != null;
     }
 
+    /** True when this publisher wrote something, even if it failed afterwards. */
+    public boolean changed() {
+        return result == PublishResult.CHANGED;
+    }
+
+    /** {@code file /x.json: CHANGED}, {@code ...: UNCHANGED}, {@code ...: FAILED <error>} or {@code ...: CHANGED, then FAILED <error>}. */
     @Override
     public String toString() {
-        return publisher + ": " + (failed() ? "FAILED " + error : result);
+        if (!failed()) {
+            return publisher + ": " + result;
+        }
+        return publisher + ": " + (changed() ? "CHANGED, then FAILED " : "FAILED ") + error;
     }
 }

@@ -67,6 +67,9 @@ public final class ReconcileCommand {
     private static PublisherOutcome run(EndpointPublisher publisher, Supplier<PublishResult> action) {
         try {
             return new PublisherOutcome(publisher.name(), action.get(), null);
+        } catch (PartlyPublishedException e) {
+            log.debug("{}: {}", publisher.name(), e.getMessage());
+            return new PublisherOutcome(publisher.name(), PublishResult.CHANGED, e.getMessage());
         } catch (PgWardenException e) {
             log.debug("{}: {}", publisher.name(), e.getMessage()); // the caller logs the result with its reason
             return new PublisherOutcome(publisher.name(), null, e.getMessage());

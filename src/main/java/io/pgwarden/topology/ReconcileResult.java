@@ -13,9 +13,9 @@ public record ReconcileResult(TopologyDecision decision, List<PublisherOutcome> 
         publishers = List.copyOf(publishers);
     }
 
-    /** True when at least one publisher wrote something. */
+    /** True when at least one publisher wrote something (even one that failed afterwards). */
     public boolean changed() {
-        return publishers.stream().anyMatch(p -> p.result() == PublishResult.CHANGED);
+        return publishers.stream().anyMatch(PublisherOutcome::changed);
     }
 
     public boolean publisherFailed() {
@@ -35,15 +35,19 @@ public record ReconcileResult(TopologyDecision decision, List<PublisherOutcome> 
         return error().map(ErrorCode::exitCode).orElse(0);
     }
 
-    /** One line: outcome, whether anything changed, the reason, and failed publishers. */
+    /**
+     * One line: outcome, whether anything changed, the reason, and failed publishers. The outcome is
+     * {@code changed} when any publisher wrote something (even if another failed), {@code publish failed} when
+     * nothing was written because publishers failed, {@code unchanged} when everything already matched.
+     */
     public String summary() {
         String what = switch (decision.outcome()) {
-            case PUBLISH -> changed() ? "changed" : "unchanged";
-            case UNCHANGED -> "unchanged";
-            case NO_PRIMARY -> "no primary";
-            case SPLIT_BRAIN -> "split brain";
+            case PUBLISH -> changed() ? "changed: " : publisherFailed() ? "publish failed: " : "unchanged: ";
+            case UNCHANGED -> ""; // the decision's reason already starts with "unchanged: "
+            case NO_PRIMARY -> "no primary: ";
+            case SPLIT_BRAIN -> "split brain: ";
         };
-        StringBuilder sb = new StringBuilder(what).append(": ").append(decision.reason());
+        StringBuilder sb = new StringBuilder(what).append(decision.reason());
         publishers.stream().filter(PublisherOutcome::failed)
                 .forEach(p -> sb.append("; publisher ").append(p.publisher()).append(" failed: ").append(p.error()));
         return sb.toString();

@@ -102,14 +102,16 @@ public final class WatchLoop implements Runnable, TopologyStatus {
 
     private void logResult(ReconcileResult result) {
         // the summary holds the reason and any publisher failure: a repeated, identical one is logged at DEBUG
-        String summary = result.summary().replaceFirst("^(changed|unchanged): (unchanged: )?", "");
+        String summary = result.summary().replaceFirst("^(changed|unchanged|publish failed): ", "");
         boolean changedReason = !summary.equals(lastReason) || result.changed();
         lastReason = summary;
         if (!changedReason) {
             log.debug("endpoints watch: {}", result.summary());
         } else if (result.decision().outcome() == TopologyOutcome.SPLIT_BRAIN) {
             log.error("endpoints watch: {}", result.summary());
-        } else if (result.publisherFailed() || result.decision().outcome() == TopologyOutcome.NO_PRIMARY) {
+        } else if (result.publisherFailed()) {
+            log.warn("endpoints watch: {} (the next cycle retries)", result.summary());
+        } else if (result.decision().outcome() == TopologyOutcome.NO_PRIMARY) {
             log.warn("endpoints watch: {}", result.summary());
         } else {
             log.info("endpoints watch: {}", result.summary());

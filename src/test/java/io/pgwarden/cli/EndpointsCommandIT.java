@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,5 +75,31 @@ class EndpointsCommandIT {
         assertThat(code).isZero();
         assertThat(out.toString().replaceAll("\\s+", " ")).contains("Env: PG_NODES", "Env: NAMESPACE", "Env: RW_SERVICE", "Env: RO_SERVICE",
                 "Env: PGUSER", "Env: PGCONNECT_TIMEOUT", "3 more than one primary (split brain); nothing was changed");
+    }
+
+    @Test
+    void aRewrittenPgBouncerIniWhoseReloadFailsIsReportedAsChangedThenFailedWithoutRetryTalk() throws Exception {
+        TestPostgres pg = TestPostgres.shared();
+        int deadConsole = TestPostgres.freePort();
+        Path ini = Files.writeString(dir.resolve("pgbouncer.ini"), "[databases]\napp = host=10.9.9.9 port=5432 dbname=app\n");
+
+        int code = run(Map.of(), "endpoints", "reconcile", "--nodes", "127.0.0.1:" + pg.port(), "--user", "postgres",
+                "--pgbouncer-ini", ini.toString(), "--pgbouncer-admin-url", "postgresql://pgbouncer@127.0.0.1:" + deadConsole
+                        + "/pgbouncer");
+
+        assertThat(code).as(err.toString()).isEqualTo(4);
+        assertThat(Files.readString(ini)).isEqualTo("[databases]\napp = host=127.0.0.1 port=" + pg.port() + " dbname=app\n");
+        String publisher = "pgbouncer " + ini + " (admin 127.0.0.1:" + deadConsole + ")";
+        String failure = "PgBouncer: " + ini + " was rewritten for 127.0.0.1:" + pg.port() + " but 'RELOAD' on the admin "
+                + "console postgresql://pgbouncer@127.0.0.1:" + deadConsole + "/pgbouncer failed: psql: error: connection "
+                + "to server at \"127.0.0.1\", port " + deadConsole + " failed: Connection refused Is the server running on "
+                + "that host and accepting TCP/IP connections?; check --pgbouncer-admin-url and that the user is in admin_users";
+        List<String> lines = out.toString().lines().toList();
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).isEqualTo("changed: primary 127.0.0.1:" + pg.port() + " (timeline 1); read-only none; "
+                + "publisher " + publisher + " failed: " + failure);
+        assertThat(lines.get(1)).matches("  probed 1 nodes in \\d+ ms");
+        assertThat(lines.get(2)).isEqualTo("  " + publisher + ": CHANGED, then FAILED " + failure);
+        assertThat(out.toString()).doesNotContain("unchanged", "next cycle", "retr");
     }
 }

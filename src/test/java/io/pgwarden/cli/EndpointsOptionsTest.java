@@ -98,4 +98,34 @@ class EndpointsOptionsTest {
                 .hasMessage("ENDPOINTS_FILE=" + plain + "/t.json: its directory " + plain + " is not a directory; "
                         + "pgwarden does not create directories: create it or fix the path");
     }
+
+    @Test
+    void thePasswordFileWinsOverPgpasswordAndOnlyItsFirstLineCounts(@TempDir Path dir) throws Exception {
+        Path pw = Files.writeString(dir.resolve("probe.password"), "  fr0m-file \nsecond line\n");
+
+        EndpointsConfig c = resolve(Map.of("PG_NODES", "10.0.0.1", "ENDPOINTS_FILE", "/t.json", "PGPASSWORD", "from-env",
+                "PGWARDEN_PASSWORD_FILE", pw.toString()));
+        EndpointsConfig noFile = resolve(Map.of("PG_NODES", "10.0.0.1", "ENDPOINTS_FILE", "/t.json", "PGPASSWORD", "from-env"));
+
+        assertThat(c.probe().password()).isEqualTo("fr0m-file");
+        assertThat(noFile.probe().password()).isEqualTo("from-env");
+    }
+
+    @Test
+    void aMissingOrEmptyPasswordFileIsExit2NamingTheSettingWithoutAnyPassword(@TempDir Path dir) throws Exception {
+        Path empty = Files.writeString(dir.resolve("empty.password"), "\n");
+        Path missing = dir.resolve("missing.password");
+
+        CliRun run = CliRun.of(Map.of("PG_NODES", "10.0.0.1", "ENDPOINTS_FILE", dir.resolve("t.json").toString(),
+                "PGWARDEN_PASSWORD_FILE", missing.toString()), "endpoints", "reconcile");
+        CliRun emptyRun = CliRun.of(Map.of("PG_NODES", "10.0.0.1", "ENDPOINTS_FILE", dir.resolve("t.json").toString()),
+                "endpoints", "watch", "--password-file", empty.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("error: PGWARDEN_PASSWORD_FILE=" + missing
+                + " (no such file, or not readable by this user)" + System.lineSeparator());
+        assertThat(emptyRun.exitCode()).isEqualTo(2);
+        assertThat(emptyRun.err()).isEqualTo("error: --password-file=" + empty
+                + " (the file is empty; write the password of --user on its first line)" + System.lineSeparator());
+    }
 }

@@ -46,10 +46,14 @@ class EndpointsWatchSignalIT {
         TestPostgres pg = TestPostgres.shared();
         Path file = dir.resolve("topology.json");
         // an hour between cycles: the signal arrives while the loop waits, so exactly one cycle runs
+        Path ini = Files.writeString(dir.resolve("pgbouncer.ini"), "[databases]\napp = host=10.9.9.9 port=5432\n");
+        int deadConsole = TestPostgres.freePort();
+        // a PgBouncer whose console is down: the failed publisher must not keep watch from stopping cleanly
         Process child = start("--interval", "1h", "--nodes", "127.0.0.1:" + pg.port(), "--user", "postgres",
-                "--file", file.toString());
+                "--file", file.toString(), "--pgbouncer-ini", ini.toString(),
+                "--pgbouncer-admin-url", "postgresql://pgbouncer@127.0.0.1:" + deadConsole + "/pgbouncer");
         try {
-            await().atMost(WAIT).until(() -> Files.exists(file) || !child.isAlive());
+            await().atMost(WAIT).until(() -> stderr().contains("endpoints watch: changed: ") || !child.isAlive());
             assertThat(child.isAlive()).as("still running after the first cycle; stderr: %s", stderr()).isTrue();
 
             child.destroy(); // SIGTERM
@@ -58,6 +62,9 @@ class EndpointsWatchSignalIT {
             assertThat(stderr()).contains("received SIGTERM; stopping endpoints watch after the current cycle",
                     "endpoints watch stopped after 1 cycles");
             assertThat(Files.readString(file)).contains("\"primary\" : \"127.0.0.1:" + pg.port() + "\"");
+            // watch retries failed publishers: it says so (reconcile, one-shot, does not)
+            assertThat(stderr()).containsPattern("WARN .*endpoints watch: changed: primary 127\\.0\\.0\\.1:" + pg.port()
+                    + " .*; check --pgbouncer-admin-url and that the user is in admin_users \\(the next cycle retries\\)");
         } finally {
             child.destroyForcibly();
         }

@@ -133,6 +133,20 @@ class ReplicaIT {
             await().atMost(ReplicaNodes.WAIT).until(() -> ReplicaNodes.column(a3Spec, "SELECT count(*) FROM t WHERE v = 'after reclone'"),
                     rows -> rows.equals(List.of("1")));
             assertThat(Files.readString(aDir.resolve("pgwarden.conf"))).contains("port = '" + a.port() + "'");
+
+            // an existing replica started again against a primary that lost its slot (as after a failover) gets it back
+            assertThat(a3.supervisor().requestStop()).isEqualTo(ShutdownMode.SMART);
+            ReplicaNodes.execute(bSpec, "SELECT pg_drop_replication_slot('node_a')");
+            ReplicaProvisioner.Outcome reused = new ReplicaProvisioner(nodes.runner, nodes.files, nodes.fx.binaries, Clock.SYSTEM)
+                    .prepare(a.config(), new ReplicaProvisioner.Source(toB, bSpec, passwordFile, CloneMethod.AUTO), nodes.progress::add);
+            assertThat(reused.cloned()).isNull();
+            assertThat(ReplicaNodes.column(bSpec, "SELECT slot_name FROM pg_replication_slots")).containsExactly("node_a");
+            ReplicaNodes.Node a4 = nodes.start(reused.config());
+            ConnectionSpec a4Spec = nodes.superuser(a4, aDir);
+            ReplicaNodes.execute(bSpec, "INSERT INTO t VALUES ('after restart')");
+            await().atMost(ReplicaNodes.WAIT).until(() -> ReplicaNodes.column(a4Spec, "SELECT count(*) FROM t WHERE v = 'after restart'"),
+                    rows -> rows.equals(List.of("1")));
+            assertThat(ReplicaNodes.column(bSpec, "SELECT active FROM pg_replication_slots")).containsExactly("t");
         }
     }
 

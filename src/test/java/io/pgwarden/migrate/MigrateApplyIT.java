@@ -171,6 +171,65 @@ class MigrateApplyIT {
     }
 
     @Test
+    void aFailureOutsideATransactionSaysWhatStayedApplied() throws Exception {
+        write(dir, "V1__table.sql", "CREATE TABLE t (id int);\n");
+        write(dir, "V2__indexes.sql", "CREATE INDEX CONCURRENTLY t_id ON t (id);\n\nCREATE INDEX CONCURRENTLY u_id ON nope (id);\n");
+        ConnectionSpec spec = pg.createDatabase("outside");
+
+        var apply = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
+
+        assertThat(apply.exitCode()).isEqualTo(5);
+        assertThat(apply.err()).contains("error: Migration V2__indexes.sql failed at line 3 (SQLSTATE 42P01: relation"
+                + " \"nope\" does not exist); it ran outside a transaction, so statements before line 3 stay applied");
+        assertThat(column(spec, "SELECT to_regclass('t_id') IS NOT NULL")).containsExactly("t");
+        assertThat(column(spec, "SELECT script || ':' || success FROM pgwarden_schema_history ORDER BY installed_rank"))
+                .containsExactly("V1__table.sql:true", "V2__indexes.sql:false");
+    }
+
+    @Test
+    void aDeferredConstraintFailingAtCommitIsReportedAsSuch() throws Exception {
+        write(dir, "V1__deferred.sql", "CREATE TABLE p (id int PRIMARY KEY);\n"
+                + "CREATE TABLE c (pid int REFERENCES p DEFERRABLE INITIALLY DEFERRED);\nINSERT INTO c VALUES (1);\n");
+        ConnectionSpec spec = pg.createDatabase("deferred");
+
+        var apply = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
+
+        assertThat(apply.exitCode()).isEqualTo(5);
+        assertThat(apply.err()).contains("error: Migration V1__deferred.sql failed while committing (SQLSTATE 23503:"
+                + " insert or update on table \"c\" violates foreign key constraint");
+        assertThat(column(spec, "SELECT to_regclass('c') IS NULL")).containsExactly("t");
+        assertThat(column(spec, "SELECT script || ':' || success FROM pgwarden_schema_history")).containsExactly(
+                "V1__deferred.sql:false");
+    }
+
+    @Test
+    void rulesDollarQuotesAndAtomicBodiesRunAsWritten() throws Exception {
+        write(dir, "V1__objects.sql", """
+                CREATE TABLE items (id bigint PRIMARY KEY);
+                CREATE TABLE audit (id bigint);
+                CREATE RULE items_audit AS ON INSERT TO items DO ALSO (INSERT INTO audit VALUES (NEW.id);
+                  INSERT INTO audit VALUES (NEW.id + 1000));
+                CREATE FUNCTION plus(i int) RETURNS int LANGUAGE sql
+                BEGIN ATOMIC
+                  SELECT i + CASE WHEN i > 0 THEN 1 ELSE 0 END;
+                END;
+                CREATE FUNCTION note() RETURNS text LANGUAGE plpgsql AS $body$
+                BEGIN
+                  RETURN 'a;b'; -- ;
+                END;
+                $body$;
+                INSERT INTO items VALUES (plus(1));
+                """);
+        ConnectionSpec spec = pg.createDatabase("objects");
+
+        var apply = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
+
+        assertThat(apply.exitCode()).as(apply.err()).isZero();
+        assertThat(column(spec, "SELECT id FROM audit ORDER BY id")).containsExactly("2", "1002");
+        assertThat(column(spec, "SELECT note()")).containsExactly("a;b");
+    }
+
+    @Test
     void aFileMixingTransactionalAndNonTransactionalStatementsStopsEverythingBeforeAnythingRuns() throws Exception {
         write(dir, "V1__ok.sql", "CREATE TABLE ok (id int);\n");
         write(dir, "V2__mixed.sql", "CREATE TABLE mixed (id int);\nCREATE INDEX CONCURRENTLY mixed_idx ON mixed (id);\n");

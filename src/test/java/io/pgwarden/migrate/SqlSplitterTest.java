@@ -52,6 +52,13 @@ class SqlSplitterTest {
     }
 
     @Test
+    void semicolonsInsideParenthesesDoNotSplitAsInPsql() {
+        assertThat(sql("CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO a VALUES (1); INSERT INTO b VALUES (2));"
+                + " SELECT 1;")).containsExactly(
+                "CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO a VALUES (1); INSERT INTO b VALUES (2))", "SELECT 1");
+    }
+
+    @Test
     void statementsKnowTheLineTheyStartOn() {
         String text = "/* header\n spanning */\n\nCREATE TABLE a (id int);\n  -- x\n\nINSERT INTO a\nVALUES (1);";
         List<SqlStatement> s = SqlSplitter.split(text, 15);

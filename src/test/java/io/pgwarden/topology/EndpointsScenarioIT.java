@@ -229,7 +229,13 @@ class EndpointsScenarioIT {
         assertThat(failed.publishers()).filteredOn(PublisherOutcome::failed).singleElement()
                 .satisfies(p -> assertThat(p.error()).isEqualTo("Kubernetes: cannot update Endpoints "
                         + TestKubernetes.NAMESPACE + "/pg-ro (HTTP 409: the object has been modified); "
-                        + "it was changed concurrently; the next cycle retries"));
+                        + "it was changed concurrently"));
+        // read-write was written before read-only failed: the output must say so, not "unchanged"
+        assertThat(failed.summary()).startsWith("changed: ");
+        assertThat(failed.publishers()).filteredOn(PublisherOutcome::failed).singleElement()
+                .hasToString("kubernetes " + TestKubernetes.NAMESPACE + "/pg-rw,pg-ro: CHANGED, then FAILED Kubernetes: "
+                        + "cannot update Endpoints " + TestKubernetes.NAMESPACE + "/pg-ro (HTTP 409: the object has been "
+                        + "modified); it was changed concurrently");
         // read-write (its signature annotation) was updated, read-only was not: the half-failed state
         String signature = fileJson().get("signature").asText();
         assertThat(k8s.annotation("pg-rw", KubernetesEndpointPublisher.SIGNATURE)).isEqualTo(signature);

@@ -3,6 +3,7 @@ package io.pgwarden.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.pgwarden.core.PgWardenException;
 import io.pgwarden.testing.TestKubernetes;
@@ -75,5 +76,52 @@ class KubernetesEndpointPublisherTest {
                 .hasMessage("Service db/pg-ro does not exist; create it without a selector (pgwarden manages its "
                         + "Endpoints), or fix RW_SERVICE/RO_SERVICE and NAMESPACE");
         assertThat(k8s.endpointAddresses("pg-rw")).containsExactly("10.0.0.1:5432");
+    }
+
+    private List<Event> splitBrainEvents() {
+        return k8s.events().stream().filter(e -> "SplitBrain".equals(e.getReason())).toList();
+    }
+
+    @Test
+    void withoutReadWriteEndpointsEachNewProcessFindsTheExistingEventInsteadOfAddingOne() {
+        // no Endpoints objects: nothing to annotate, so only the Event can remember across reconcile processes
+        new KubernetesEndpointPublisher(k8s.client(), TestKubernetes.NAMESPACE, "pg-rw", "pg-ro")
+                .recordSplitBrain(List.of(B, A), "split brain: 2 primaries", NOW);
+        new KubernetesEndpointPublisher(k8s.client(), TestKubernetes.NAMESPACE, "pg-rw", "pg-ro")
+                .recordSplitBrain(List.of(A, B), "split brain: 2 primaries", NOW.plusSeconds(60));
+
+        assertThat(splitBrainEvents()).singleElement().satisfies(e -> {
+            assertThat(e.getMetadata().getName()).startsWith("pg-rw.split-brain.");
+            assertThat(e.getMetadata().getAnnotations()).containsEntry(KubernetesEndpointPublisher.SPLIT_BRAIN,
+                    "10.0.0.1:5432,10.0.0.2:5433");
+            assertThat(e.getCount()).isEqualTo(1);
+            assertThat(e.getType()).isEqualTo("Warning");
+            assertThat(e.getInvolvedObject().getName()).isEqualTo("pg-rw");
+        });
+
+        new KubernetesEndpointPublisher(k8s.client(), TestKubernetes.NAMESPACE, "pg-rw", "pg-ro")
+                .recordSplitBrain(List.of(A, C), "split brain: other primaries", NOW.plusSeconds(120));
+
+        assertThat(splitBrainEvents()).as("a different set of primaries is a new Event").hasSize(2);
+    }
+
+    @Test
+    void aSplitBrainThatComesBackCountsTheSameEventAgain() {
+        k8s.createService("pg-rw");
+        k8s.createService("pg-ro");
+        DesiredEndpoints routing = new DesiredEndpoints(A, List.of(), List.of());
+        publisher.publish(routing, NOW);
+        publisher.recordSplitBrain(List.of(A, B), "split brain: 2 primaries", NOW.plusSeconds(1));
+        publisher.recordSplitBrain(List.of(A, B), "split brain: 2 primaries", NOW.plusSeconds(2));
+        publisher.publish(routing, NOW.plusSeconds(3)); // over: the annotation is removed
+
+        new KubernetesEndpointPublisher(k8s.client(), TestKubernetes.NAMESPACE, "pg-rw", "pg-ro")
+                .recordSplitBrain(List.of(A, B), "split brain: 2 primaries again", NOW.plusSeconds(4));
+
+        assertThat(splitBrainEvents()).singleElement().satisfies(e -> {
+            assertThat(e.getCount()).isEqualTo(2);
+            assertThat(e.getLastTimestamp()).isEqualTo("2026-11-23T21:00:04Z");
+            assertThat(e.getMessage()).isEqualTo("split brain: 2 primaries again");
+        });
     }
 }
