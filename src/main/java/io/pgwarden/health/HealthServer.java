@@ -89,44 +89,55 @@ public final class HealthServer implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            String method = exchange.getRequestMethod();
-            String path = exchange.getRequestURI().getPath();
-            boolean head = "HEAD".equals(method);
-            if (!head && !"GET".equals(method)) {
-                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-                send(exchange, 405, JSON, StatusDocument.error(path, 405, "method " + method
-                        + " is not allowed; use GET or HEAD"), false);
-                return;
-            }
-            if ("/metrics".equals(path)) {
-                String text = metrics.scrape(status.snapshot(StatusSource.Freshness.CURRENT));
-                send(exchange, 200, PROMETHEUS_TEXT, text, head);
-                return;
-            }
-            Optional<Endpoint> endpoint = Endpoint.forPath(path);
-            if (endpoint.isEmpty()) {
-                send(exchange, 404, JSON, StatusDocument.error(path, 404, "no endpoint " + path
-                        + "; use /liveness, /readiness, /primary, /read-write, /replica, /read-only, /health or /metrics"),
-                        head);
-                return;
-            }
-            ByteSize lag;
             try {
-                lag = endpoint.get().acceptsLag() ? lagParameter(exchange.getRequestURI().getRawQuery()) : null;
-            } catch (IllegalArgumentException e) {
-                send(exchange, 400, JSON, StatusDocument.error(path, 400, e.getMessage()), head);
-                return;
+                respond(exchange);
+            } catch (RuntimeException e) {
+                // A bug, not a probe answer: say so with 500 rather than dropping the connection.
+                log.warn("health request {} failed: {}", exchange.getRequestURI().getPath(), e.toString());
+                log.debug("health request failure", e);
+                if (exchange.getResponseCode() == -1) {
+                    send(exchange, 500, JSON, StatusDocument.error(exchange.getRequestURI().getPath(), 500,
+                            "internal error " + e.getClass().getSimpleName() + ": " + e.getMessage()
+                                    + " (a bug in pgwarden; please report it)"), false);
+                }
             }
-            // Liveness must not depend on PostgreSQL: it reads the last observation, never queries.
-            NodeStatus snapshot = status.snapshot(endpoint.get() == Endpoint.LIVENESS
-                    ? StatusSource.Freshness.LAST_KNOWN : StatusSource.Freshness.CURRENT);
-            ProbeDecision decision = ProbeRules.evaluate(endpoint.get(), snapshot, lag);
-            send(exchange, decision.httpStatus(), JSON, StatusDocument.render(path, decision, snapshot), head);
-        } catch (RuntimeException e) {
-            log.warn("health request {} failed: {}", exchange.getRequestURI().getPath(), e.toString());
-            log.debug("health request failure", e);
-            throw e;
         }
+    }
+
+    private void respond(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod();
+        String path = exchange.getRequestURI().getPath();
+        boolean head = "HEAD".equals(method);
+        if (!head && !"GET".equals(method)) {
+            exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+            send(exchange, 405, JSON, StatusDocument.error(path, 405, "method " + method
+                    + " is not allowed; use GET or HEAD"), false);
+            return;
+        }
+        if ("/metrics".equals(path)) {
+            String text = metrics.scrape(status.snapshot(StatusSource.Freshness.CURRENT));
+            send(exchange, 200, PROMETHEUS_TEXT, text, head);
+            return;
+        }
+        Optional<Endpoint> endpoint = Endpoint.forPath(path);
+        if (endpoint.isEmpty()) {
+            send(exchange, 404, JSON, StatusDocument.error(path, 404, "no endpoint " + path
+                    + "; use /liveness, /readiness, /primary, /read-write, /replica, /read-only, /health or /metrics"),
+                    head);
+            return;
+        }
+        ByteSize lag;
+        try {
+            lag = endpoint.get().acceptsLag() ? lagParameter(exchange.getRequestURI().getRawQuery()) : null;
+        } catch (IllegalArgumentException e) {
+            send(exchange, 400, JSON, StatusDocument.error(path, 400, e.getMessage()), head);
+            return;
+        }
+        // Liveness must not depend on PostgreSQL: it reads the last observation, never queries.
+        NodeStatus snapshot = status.snapshot(endpoint.get() == Endpoint.LIVENESS
+                ? StatusSource.Freshness.LAST_KNOWN : StatusSource.Freshness.CURRENT);
+        ProbeDecision decision = ProbeRules.evaluate(endpoint.get(), snapshot, lag);
+        send(exchange, decision.httpStatus(), JSON, StatusDocument.render(path, decision, snapshot), head);
     }
 
     /**

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads a server's role, timeline, WAL positions, replication lag and activity counters over JDBC.
  * It keeps one connection open between probes (a new backend per probe would cost a fork each
- * time) and reconnects after any failure. Read-only: it never changes the server. Not
- * thread-safe; {@link CachedPostgresStatus} serialises calls.
+ * time) and reconnects after any failure. Read-only: it never changes the server. Calls are
+ * serialised (synchronized); {@link CachedPostgresStatus} makes sure few are made.
  */
 public final class PostgresStatusProbe implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PostgresStatusProbe.class);

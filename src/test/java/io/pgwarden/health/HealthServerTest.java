@@ -122,6 +122,15 @@ class HealthServerTest {
     }
 
     @Test
+    void aBugWhileAnsweringIs500WithTheErrorNotADroppedConnection() {
+        current.set(null); // the document renderer then fails on a null snapshot
+        HttpProbe.Response r = http.get("/readiness");
+        assertThat(r.status()).isEqualTo(500);
+        assertThat(r.json().get("error").asText()).startsWith("internal error NullPointerException")
+                .endsWith("(a bug in pgwarden; please report it)");
+    }
+
+    @Test
     void failedMigrationIsInTheDocumentAndPasswordsNeverAre() {
         String error = "Migration V2__bad.sql failed (SQLSTATE 42601) on postgresql://app:s3cret@db:5432/app";
         current.set(node(Statuses.unreachable("connect to postgresql://app:s3cret@db/app failed: password=s3cret"),
