@@ -13,9 +13,15 @@ public final class Secrets {
 
     /** {@code scheme://user:password@host} in URLs. */
     private static final Pattern URL_USERINFO = Pattern.compile("(://[^/:@\\s]*):([^@\\s/]*)@");
-    /** {@code password=...} in libpq strings and JDBC query parameters. */
-    private static final Pattern KEY_VALUE = Pattern.compile(
-            "(?i)((?:password|passwd|pgpassword|token|secret)\\s*[=:]\\s*)('[^']*'|\"[^\"]*\"|[^\\s&;,'\"]+)");
+    /** {@code password=...} in libpq strings, JDBC query parameters and property files. */
+    private static final Pattern KEY_EQUALS = Pattern.compile(
+            "(?i)((?:password|passwd|pgpassword|token|secret)\\s*=\\s*)('[^']*'|\"[^\"]*\"|[^\\s&;,'\"]+)");
+    /**
+     * {@code password: ...} as YAML writes it; only a key standing alone, so that prose about a file
+     * such as {@code /data/pgwarden.password: already exists} keeps its words.
+     */
+    private static final Pattern KEY_COLON = Pattern.compile(
+            "(?i)((?<![\\w./-])(?:password|passwd|pgpassword|token|secret)\\s*:\\s*)('[^']*'|\"[^\"]*\"|[^\\s&;,'\"]+)");
 
     private Secrets() {
     }
@@ -26,6 +32,7 @@ public final class Secrets {
             return text;
         }
         String masked = URL_USERINFO.matcher(text).replaceAll("$1:" + Matcher.quoteReplacement(MASK) + "@");
-        return KEY_VALUE.matcher(masked).replaceAll("$1" + Matcher.quoteReplacement(MASK));
+        masked = KEY_EQUALS.matcher(masked).replaceAll("$1" + Matcher.quoteReplacement(MASK));
+        return KEY_COLON.matcher(masked).replaceAll("$1" + Matcher.quoteReplacement(MASK));
     }
 }

@@ -54,6 +54,10 @@ class ValueTypesTest {
         assertThat(Secrets.mask("host=db password='a b' user=x")).isEqualTo("host=db password=**** user=x");
         assertThat(Secrets.mask("jdbc:postgresql://db/x?user=a&password=hunter2&ssl=true"))
                 .doesNotContain("hunter2");
+        assertThat(Secrets.mask("password: hunter2")).isEqualTo("password: ****");
+        assertThat(Secrets.mask("spring.datasource.password=hunter2")).isEqualTo("spring.datasource.password=****");
+        assertThat(Secrets.mask("--password-file=/data/pgwarden.password: already exists; remove it"))
+                .isEqualTo("--password-file=/data/pgwarden.password: already exists; remove it");
         assertThat(new PgWardenException(ErrorCode.FAILED, "cannot reach postgres://u:pw@h/d").getMessage())
                 .doesNotContain(":pw@");
     }
