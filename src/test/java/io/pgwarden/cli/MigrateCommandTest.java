@@ -55,4 +55,25 @@ class MigrateCommandTest {
         assertThat(r[1]).contains("DATABASE_URL").contains("MIGRATIONS_DIR").contains("CONFIGMAP_PATH")
                 .contains("Exit codes:").contains("a migration failed").contains("timed out waiting for the migration lock");
     }
+
+    @Test
+    void baselineHelpHasTheStandardOptionsAndTheBaselineVersionOption() {
+        String[] r = run(Map.of(), "migrate", "baseline", "--help");
+        assertThat(r[2]).isEmpty();
+        assertThat(r[0]).isEqualTo("0");
+        assertThat(r[1]).contains("--baseline-version=VERSION", "-h, --help", "-V, --version", "--all-groups",
+                "pgwarden migrate baseline --baseline-version 12 --dir ./migrations");
+        String[] v = run(Map.of(), "migrate", "baseline", "--version");
+        assertThat(v[0]).isEqualTo("0");
+        assertThat(v[1]).startsWith("pgwarden ");
+    }
+
+    @Test
+    void baselineRejectsGroupTogetherWithAllGroupsBeforeConnecting() {
+        String[] r = run(Map.of("DATABASE_URL", "postgresql://app@127.0.0.1:1/shop", "MIGRATIONS_DIR", dir.toString()),
+                "migrate", "baseline", "--baseline-version", "1", "--group", "gcp", "--all-groups");
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[2]).startsWith("error: --group=gcp and --all-groups exclude each other; give one of them (or neither,"
+                + " for the root chain).");
+    }
 }

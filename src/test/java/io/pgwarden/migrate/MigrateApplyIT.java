@@ -273,16 +273,48 @@ class MigrateApplyIT {
         write(dir, "V1__a.sql", "CREATE TABLE a (id int);\n");
         write(dir, "V2__b.sql", "CREATE TABLE b (id int);\n");
         write(dir, "V3__c.sql", "CREATE TABLE c (id int);\n");
+        write(dir, "billing/V1__invoices.sql", "CREATE TABLE invoices (id int);\n");
         ConnectionSpec spec = pg.createDatabase("baseline");
         MigrateFixture.execute(spec, "CREATE TABLE a (id int); CREATE TABLE b (id int);");
 
-        var baseline = cli("migrate", "baseline", "--version", "2", "--url", url(spec), "--dir", dir.toString());
+        var baseline = cli("migrate", "baseline", "--baseline-version", "2", "--url", url(spec), "--dir", dir.toString());
         assertThat(baseline.out()).isEqualTo("Baselined at version 2: (root)" + System.lineSeparator());
         var plan = cli("migrate", "plan", "--url", url(spec), "--dir", dir.toString());
         assertThat(plan.out()).contains("1. V3__c.sql").doesNotContain("V1__a.sql").contains("in a transaction");
         var apply = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
-        assertThat(apply.out()).contains("Applied 1 migration, 0 failed, 2 already applied.");
+        assertThat(apply.out()).contains("applied billing/V1__invoices.sql").contains("Applied 2 migrations, 0 failed, 2 already applied.");
         assertThat(cli("migrate", "info", "--url", url(spec), "--dir", dir.toString()).out())
                 .containsPattern("1\\s+a\\s+below baseline").containsPattern("2\\s+<< baseline >>\\s+baseline");
+    }
+
+    @Test
+    void baselineRefusesAVersionNoFileOfTheChainHasAndTouchesOnlyTheChainsNamed() throws Exception {
+        write(dir, "V1__a.sql", "CREATE TABLE a (id int);\n");
+        write(dir, "V2__b.sql", "CREATE TABLE b (id int);\n");
+        write(dir, "billing/V1__invoices.sql", "CREATE TABLE invoices (id int);\n");
+        ConnectionSpec spec = pg.createDatabase("baseline_rule");
+        String target = spec.display();
+
+        var all = cli("migrate", "baseline", "--baseline-version", "2", "--all-groups", "--url", url(spec), "--dir", dir.toString());
+        assertThat(all.exitCode()).isEqualTo(2);
+        assertThat(all.err()).isEqualTo("error: Cannot baseline " + target + " at version 2: chain billing has no versioned"
+                + " file of version 2 (its versions: 1), so a baseline there would hide a future billing/V2__*.sql forever."
+                + " Baseline at the version of an existing file, one chain at a time with --group. Nothing was changed."
+                + System.lineSeparator());
+        var root3 = cli("migrate", "baseline", "--baseline-version", "3", "--url", url(spec), "--dir", dir.toString());
+        assertThat(root3.exitCode()).isEqualTo(2);
+        assertThat(root3.err()).contains("chain (root) has no versioned file of version 3 (its versions: 1, 2)",
+                "or name another chain with --group. Nothing was changed.");
+        var typo = cli("migrate", "baseline", "--baseline-version", "1", "--group", "biling", "--url", url(spec), "--dir", dir.toString());
+        assertThat(typo.exitCode()).isEqualTo(2);
+        assertThat(typo.err()).contains("there is no chain biling in " + dir + " (chains: (root), billing). Nothing was changed.");
+        assertThat(column(spec, "SELECT count(*) FROM pg_tables WHERE tablename = 'pgwarden_schema_history'")).containsExactly("0");
+
+        var root = cli("migrate", "baseline", "--baseline-version", "2", "--url", url(spec), "--dir", dir.toString());
+        assertThat(root.exitCode()).as(root.err()).isZero();
+        assertThat(root.out()).isEqualTo("Baselined at version 2: (root)" + System.lineSeparator());
+        assertThat(column(spec, "SELECT group_name || ':' || version FROM pgwarden_schema_history")).containsExactly(":2");
+        var apply = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
+        assertThat(apply.out()).contains("applied billing/V1__invoices.sql", "Applied 1 migration, 0 failed, 2 already applied.");
     }
 }
