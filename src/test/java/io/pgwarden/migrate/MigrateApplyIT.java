@@ -41,6 +41,13 @@ class MigrateApplyIT {
         standardSet();
         ConnectionSpec spec = pg.spec().withDatabase("created_by_apply_" + Long.toHexString(System.nanoTime()));
 
+        var before = cli("migrate", "validate", "--url", url(spec), "--dir", dir.toString());
+        assertThat(before.exitCode()).isEqualTo(6);
+        assertThat(before.out()).isEmpty();
+        assertThat(before.err()).isEqualTo("error: The database " + spec.database() + " on " + spec.address()
+                + " does not exist yet, so none of the 5 migrations in " + dir + " was applied there. Run 'pgwarden"
+                + " migrate apply' (it creates the database), or check --url / DATABASE_URL." + System.lineSeparator());
+
         var first = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
 
         assertThat(first.exitCode()).as(first.err()).isZero();
