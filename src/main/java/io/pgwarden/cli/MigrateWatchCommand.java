@@ -13,7 +13,8 @@ import picocli.CommandLine.ParameterException;
 @Command(name = "watch", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Applies migrations now, then again whenever the directory changes (including a ConfigMap",
             "update's atomic ..data symlink swap), debounced. A failure is logged and the watch goes on; a failed",
-            "file is retried once it changes. Runs until stopped (SIGTERM / Ctrl-C).", "",
+            "file is retried once it changes. Runs until stopped: SIGTERM or Ctrl-C finish the current apply,",
+            "release the lock and exit 0.", "",
             "Example: CONFIGMAP_PATH=/etc/migrations pgwarden migrate watch --url postgresql://app@db/shop", ""})
 public final class MigrateWatchCommand extends AbstractCommand {
     @Mixin
@@ -22,6 +23,12 @@ public final class MigrateWatchCommand extends AbstractCommand {
     @Option(names = "--debounce", paramLabel = "DURATION",
             description = "Quiet period before applying after a change. Env: MIGRATE_DEBOUNCE. Default: 500ms.")
     String debounce;
+
+    /** How long a signal waits for the current apply to finish before the JVM may exit anyway (below Kubernetes' 30 s grace). */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(25);
+
+    private final java.util.concurrent.atomic.AtomicReference<Exception> failure =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     @Override
     protected int execute() throws Exception {
@@ -38,14 +45,35 @@ public final class MigrateWatchCommand extends AbstractCommand {
         var settings = options.settings(sources(null));
         out().println("Watching " + settings.dir() + " for " + settings.spec().display() + " (Ctrl-C to stop)");
         out().flush();
-        new WatchCommand(settings, quiet, Clock.SYSTEM, r -> {
+        WatchCommand watch = new WatchCommand(settings, quiet, Clock.SYSTEM, r -> {
             if (!r.outcomes().isEmpty()) {
                 MigrateApplyCommand.print(out(), r);
             }
         }, e -> {
             err().println("error: " + e.getMessage());
             err().flush();
-        }).execute();
+        });
+        Thread worker = new Thread(() -> {
+            try {
+                watch.execute();
+            } catch (java.io.IOException | RuntimeException e) {
+                failure.set(e); // rethrown on the command's thread, so Main maps it to an exit code
+            }
+        }, "pgwarden-migrate-watch");
+        // SIGTERM/SIGINT end the watch after the current apply and execute() returns 0 (Kubernetes counts 143 as a failure)
+        StopSignals.install("stopping migrate watch after the current apply", () -> {
+            watch.stop();
+            try {
+                worker.join(STOP_WAIT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        worker.start();
+        worker.join();
+        if (failure.get() != null) {
+            throw failure.get();
+        }
         return 0;
     }
 }
