@@ -30,6 +30,16 @@ public final class MigrateWatchCommand extends AbstractCommand {
     private final java.util.concurrent.atomic.AtomicReference<Exception> failure =
             new java.util.concurrent.atomic.AtomicReference<>();
 
+    /** One {@code error:} line per failure on stderr (a JSON log line with --log-format json); the watch goes on. */
+    private void report(String message) {
+        if (io.pgwarden.core.log.LogSettings.isJson()) {
+            org.slf4j.LoggerFactory.getLogger(MigrateWatchCommand.class).error(message);
+        } else {
+            err().println("error: " + message);
+            err().flush();
+        }
+    }
+
     @Override
     protected int execute() throws Exception {
         String d = debounce != null ? debounce : env().get("MIGRATE_DEBOUNCE");
@@ -49,10 +59,8 @@ public final class MigrateWatchCommand extends AbstractCommand {
             if (!r.outcomes().isEmpty()) {
                 MigrateApplyCommand.print(out(), r);
             }
-        }, e -> {
-            err().println("error: " + e.getMessage());
-            err().flush();
-        });
+            r.failures().forEach(f -> report(f.message(true)));
+        }, e -> report(e.getMessage()));
         Thread worker = new Thread(() -> {
             try {
                 watch.execute();

@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies migrations now and again whenever the directory changes, until the thread is interrupted. New
  * versioned files and changed repeatable ones are applied; a failed migration is retried once its file
- * changes ({@link RetryPolicy#RETRY_CHANGED}). Nothing stops the loop: every failure is logged, handed to
- * the listener, and the watch goes on.
+ * changes ({@link RetryPolicy#RETRY_CHANGED}). Nothing stops the loop: every failure is handed to the
+ * listener (which reports it; failed migrations arrive in the {@link ApplyResult}), and the watch goes on.
  */
 public final class WatchCommand {
     private static final Logger log = LoggerFactory.getLogger(WatchCommand.class);
@@ -89,10 +89,10 @@ public final class WatchCommand {
         try {
             onApplied.accept(new ApplyCommand(settings, RetryPolicy.RETRY_CHANGED, false, clock).execute());
         } catch (PgWardenException e) {
-            log.warn("migrate watch: {}", e.getMessage());
+            log.debug("migrate watch: {}", e.getMessage()); // the listener reports it: logging it too printed it twice
             onError.accept(e);
         } catch (RuntimeException e) {
-            log.error("migrate watch: unexpected error; the watch goes on", e);
+            log.debug("migrate watch: unexpected error; the watch goes on", e);
             onError.accept(new PgWardenException(io.pgwarden.core.ErrorCode.INTERNAL, String.valueOf(e.getMessage()), e));
         }
     }

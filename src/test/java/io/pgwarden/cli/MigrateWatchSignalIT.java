@@ -61,12 +61,21 @@ class MigrateWatchSignalIT {
         Process child = start(TestPostgres.shared().createDatabase("watch_term"));
         try {
             awaitFirstApply(child);
+            assertThat(stderr()).containsPattern("1 file read in \\d+ ms, .* 1 file run in \\d+ ms");
+
+            Files.writeString(dir.resolve("migrations/V2__bad.sql"), "SELECT * FROM no_such_table;\n");
+            String failure = "error: Migration V2__bad.sql failed at line 1 (SQLSTATE 42P01: relation \"no_such_table\" does"
+                    + " not exist); its transaction was rolled back, so nothing of it stayed applied; later migrations of"
+                    + " chain (root) were not applied. Fix the file: watch applies it again as soon as it changes.";
+            await().atMost(WAIT).until(() -> stderr().contains(failure) || !child.isAlive());
+            assertThat(stderr().split(java.util.regex.Pattern.quote("V2__bad.sql failed"), -1)).as(stderr()).hasSize(2);
+            assertThat(stderr()).doesNotContain("repair");
 
             child.destroy(); // SIGTERM
 
             assertThat(awaitExit(child)).as(stderr()).isZero();
             assertThat(stderr()).contains("received SIGTERM; stopping migrate watch after the current apply",
-                    "migrate watch stopped after 1 apply runs");
+                    "migrate watch stopped after 2 apply runs");
         } finally {
             child.destroyForcibly();
         }

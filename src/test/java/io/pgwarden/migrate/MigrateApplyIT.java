@@ -152,9 +152,19 @@ class MigrateApplyIT {
         write(dir, "aws/001_schema.sql", "CREATE SCHEMA aws;\n");
         ConnectionSpec spec = pg.createDatabase("failure");
 
-        var apply = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
+        var log = new java.io.ByteArrayOutputStream();
+        io.pgwarden.core.log.LogSettings.redirect(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+        MigrateFixture.CliRun apply;
+        try {
+            apply = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
+        } finally {
+            io.pgwarden.core.log.LogSettings.redirect(System.err);
+        }
 
         assertThat(apply.exitCode()).isEqualTo(5);
+        // printed once, as the error line; not also as a log line
+        assertThat(log.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("V2__bad.sql failed")
+                .containsPattern("4 files read in \\d+ ms, .* 3 files run in \\d+ ms");
         assertThat(apply.err()).contains("error: Migration V2__bad.sql failed at line 3 (SQLSTATE 42P01: relation"
                 + " \"missing_table\" does not exist); its transaction was rolled back, so nothing of it stayed applied;"
                 + " later migrations of chain (root) were not applied. Fix the file, then run 'pgwarden migrate repair'"
@@ -239,14 +249,21 @@ class MigrateApplyIT {
     @Test
     void aFileMixingTransactionalAndNonTransactionalStatementsStopsEverythingBeforeAnythingRuns() throws Exception {
         write(dir, "V1__ok.sql", "CREATE TABLE ok (id int);\n");
-        write(dir, "V2__mixed.sql", "CREATE TABLE mixed (id int);\nCREATE INDEX CONCURRENTLY mixed_idx ON mixed (id);\n");
+        write(dir, "V2__mixed.sql", "alter table users add column name text;\nCREATE INDEX CONCURRENTLY mixed_idx ON mixed (id);\n");
         ConnectionSpec spec = pg.createDatabase("mixed");
 
         var apply = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
 
         assertThat(apply.exitCode()).isEqualTo(2);
-        assertThat(apply.err()).contains("error: Migration V2__mixed.sql mixes a statement that cannot run inside a"
-                + " transaction (line 2: CREATE INDEX CONCURRENTLY) with statements that must run in one (line 1:");
+        String mixed = "Migration V2__mixed.sql mixes a statement that cannot run inside a transaction (line 2: CREATE"
+                + " INDEX CONCURRENTLY) with statements that must run in one (line 1: alter table users add column name"
+                + " text), so it could be neither atomic nor run as one transaction; ";
+        String move = ". Move the CREATE INDEX CONCURRENTLY statement into a migration file of its own.";
+        assertThat(apply.err()).isEqualTo("error: " + mixed + "nothing was applied" + move + System.lineSeparator());
+        var plan = cli("migrate", "plan", "--url", url(spec), "--dir", dir.toString());
+        assertThat(plan.exitCode()).isEqualTo(2);
+        assertThat(plan.err()).isEqualTo("error: " + mixed + "plan stops here (apply would refuse too)" + move
+                + System.lineSeparator());
         assertThat(column(spec, "SELECT count(*) FROM pgwarden_schema_history")).containsExactly("0");
         assertThat(column(spec, "SELECT to_regclass('ok') IS NULL")).containsExactly("t");
     }
