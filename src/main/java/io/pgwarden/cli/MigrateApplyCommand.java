@@ -24,6 +24,9 @@ public final class MigrateApplyCommand extends AbstractCommand {
     @Mixin
     MigrateOptions options;
 
+    @Mixin
+    MigrateLockOptions lock;
+
     @Option(names = "--retry-failed",
             description = "Run migrations recorded as failed again instead of refusing (a failed transactional file left nothing behind).")
     boolean retryFailed;
@@ -34,7 +37,7 @@ public final class MigrateApplyCommand extends AbstractCommand {
 
     @Override
     protected int execute() {
-        ApplyResult r = new ApplyCommand(options.settings(sources(null)),
+        ApplyResult r = new ApplyCommand(options.settings(sources(null), lock),
                 retryFailed ? RetryPolicy.RETRY : RetryPolicy.REFUSE, skipValidation, Clock.SYSTEM).execute();
         print(out(), r);
         if (!r.success()) {

@@ -24,6 +24,9 @@ public final class MigrateBaselineCommand extends AbstractCommand {
     @Mixin
     MigrateOptions options;
 
+    @Mixin
+    MigrateLockOptions lock;
+
     @Option(names = "--baseline-version", required = true, paramLabel = "VERSION",
             description = "The baseline version, e.g. 12 or 2024.01.05; a file of that version must exist in each chain baselined.")
     String version;
@@ -46,7 +49,7 @@ public final class MigrateBaselineCommand extends AbstractCommand {
             throw new ParameterException(spec.commandLine(), "--group=" + group + " and --all-groups exclude each other;"
                     + " give one of them (or neither, for the root chain).");
         }
-        BaselineResult r = new BaselineCommand(options.settings(sources(null)), v,
+        BaselineResult r = new BaselineCommand(options.settings(sources(null), lock), v,
                 allGroups ? BaselineCommand.ALL_GROUPS : group == null ? "" : group, Clock.SYSTEM).execute();
         out().println("Baselined at version " + r.version() + ": " + String.join(", ", r.chains()));
         out().flush();

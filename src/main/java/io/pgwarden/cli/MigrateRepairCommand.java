@@ -15,9 +15,12 @@ public final class MigrateRepairCommand extends AbstractCommand {
     @Mixin
     MigrateOptions options;
 
+    @Mixin
+    MigrateLockOptions lock;
+
     @Override
     protected int execute() {
-        RepairResult r = new RepairCommand(options.settings(sources(null)), Clock.SYSTEM).execute();
+        RepairResult r = new RepairCommand(options.settings(sources(null), lock), Clock.SYSTEM).execute();
         if (r.changes().isEmpty()) {
             out().println("Nothing to repair.");
         }

@@ -20,6 +20,9 @@ public final class MigrateWatchCommand extends AbstractCommand {
     @Mixin
     MigrateOptions options;
 
+    @Mixin
+    MigrateLockOptions lock;
+
     @Option(names = "--debounce", paramLabel = "DURATION",
             description = "Quiet period before applying after a change. Env: MIGRATE_DEBOUNCE. Default: 500ms.")
     String debounce;
@@ -52,7 +55,7 @@ public final class MigrateWatchCommand extends AbstractCommand {
                         (debounce != null ? "--debounce" : "MIGRATE_DEBOUNCE") + "=" + d + ": " + e.getMessage());
             }
         }
-        var settings = options.settings(sources(null));
+        var settings = options.settings(sources(null), lock);
         out().println("Watching " + settings.dir() + " for " + settings.spec().display() + " (Ctrl-C to stop)");
         out().flush();
         WatchCommand watch = new WatchCommand(settings, quiet, Clock.SYSTEM, r -> {

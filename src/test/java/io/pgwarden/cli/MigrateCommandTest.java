@@ -42,7 +42,7 @@ class MigrateCommandTest {
     @Test
     void invalidSettingsAreReportedTogetherWithTheirOrigin() {
         String[] r = run(Map.of("CONFIGMAP_PATH", dir.toString(), "MIGRATE_LOCK_TIMEOUT", "soon"),
-                "migrate", "validate", "--url", "mysql://x");
+                "migrate", "apply", "--url", "mysql://x");
         assertThat(r[0]).isEqualTo("2");
         assertThat(r[2]).contains("--url=mysql://x: expected a URL such as postgresql://user@host:5432/dbname")
                 .contains("MIGRATE_LOCK_TIMEOUT=soon: expected a duration such as 500ms, 10s, 2m or 1h");
@@ -75,5 +75,19 @@ class MigrateCommandTest {
         assertThat(r[0]).isEqualTo("2");
         assertThat(r[2]).startsWith("error: --group=gcp and --all-groups exclude each other; give one of them (or neither,"
                 + " for the root chain).");
+    }
+
+    @Test
+    void onlyTheSubcommandsThatTakeTheLockOfferLockTimeout() {
+        for (String sub : new String[] {"apply", "repair", "baseline", "watch"}) {
+            assertThat(run(Map.of(), "migrate", sub, "--help")[1]).as(sub).contains("--lock-timeout=DURATION", "MIGRATE_LOCK_TIMEOUT");
+        }
+        for (String sub : new String[] {"info", "validate", "plan"}) {
+            assertThat(run(Map.of(), "migrate", sub, "--help")[1]).as(sub).doesNotContain("lock-timeout", "MIGRATE_LOCK_TIMEOUT");
+            String[] r = run(Map.of(), "migrate", sub, "--lock-timeout=1s");
+            assertThat(r[0]).as(sub).isEqualTo("2");
+            assertThat(r[2]).as(sub).isEqualTo("error: Unknown option: '--lock-timeout=1s'" + System.lineSeparator()
+                    + "See 'pgwarden migrate " + sub + " --help' for options and examples." + System.lineSeparator());
+        }
     }
 }
