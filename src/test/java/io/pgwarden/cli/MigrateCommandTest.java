@@ -90,4 +90,19 @@ class MigrateCommandTest {
                     + "See 'pgwarden migrate " + sub + " --help' for options and examples." + System.lineSeparator());
         }
     }
+
+    @Test
+    void theSubcommandListShowsACompleteSentenceForEach() {
+        String[] r = run(Map.of(), "migrate", "--help");
+        assertThat(r[0]).isEqualTo("0");
+        String n = System.lineSeparator();
+        assertThat(r[1]).contains("Commands:" + n
+                + "  apply     Applies pending migrations." + n
+                + "  info      Lists every migration with its state. Read-only." + n
+                + "  validate  Checks the migration history against the files. Read-only." + n
+                + "  repair    Repairs the history so apply can run again." + n
+                + "  baseline  Marks an existing database as migrated up to --baseline-version." + n
+                + "  plan      Shows what apply would run, in order. Touches nothing." + n
+                + "  watch     Applies migrations now and whenever the directory changes." + n);
+    }
 }
