@@ -16,13 +16,17 @@ import picocli.CommandLine.Option;
 
 /** {@code pgwarden migrate apply}: validates, then applies pending migrations. */
 @Command(name = "apply", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Applies pending migrations, each file in its own transaction (or outside one when it must),",
-            "serialised across runners by a session-level advisory lock. Creates the database when missing.",
-            "Refuses to run when applied files changed or are missing, or a failed migration is recorded.", "",
+        description = {"Applies pending migrations.",
+            "Each file runs in its own transaction (or outside one when it must), serialised across runners by a",
+            "session-level advisory lock. Creates the database when missing. Refuses to run when applied files",
+            "changed or are missing, or a failed migration is recorded.", "",
             "Example: DATABASE_URL=postgresql://app@db/shop MIGRATIONS_DIR=/migrations pgwarden migrate apply", ""})
 public final class MigrateApplyCommand extends AbstractCommand {
     @Mixin
     MigrateOptions options;
+
+    @Mixin
+    MigrateLockOptions lock;
 
     @Option(names = "--retry-failed",
             description = "Run migrations recorded as failed again instead of refusing (a failed transactional file left nothing behind).")
@@ -34,7 +38,7 @@ public final class MigrateApplyCommand extends AbstractCommand {
 
     @Override
     protected int execute() {
-        ApplyResult r = new ApplyCommand(options.settings(sources(null)),
+        ApplyResult r = new ApplyCommand(options.settings(sources(null), lock),
                 retryFailed ? RetryPolicy.RETRY : RetryPolicy.REFUSE, skipValidation, Clock.SYSTEM).execute();
         print(out(), r);
         if (!r.success()) {

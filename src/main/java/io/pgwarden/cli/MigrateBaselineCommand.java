@@ -9,20 +9,33 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
-/** {@code pgwarden migrate baseline --version V}: marks an existing database as migrated up to V. */
+/** {@code pgwarden migrate baseline --baseline-version V}: marks an existing database as migrated up to V. */
 @Command(name = "baseline", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Marks everything up to --version as applied on a database whose schema already exists, so",
-            "those files never run there. Refuses a chain that already has history.", "",
-            "Example: pgwarden migrate baseline --version 12 --url postgresql://app@db/shop --dir ./migrations", ""})
+        description = {"Marks an existing database as migrated up to --baseline-version.",
+            "Files up to that version never run there. Applies to the root chain, to the",
+            "chain named by --group, or to every chain with --all-groups. The version must",
+            "be that of a file in each chain baselined (so no future file is hidden),",
+            "unless the directory has no migration files yet. Refuses a chain that",
+            "already has history. Exit 2 when refused; nothing is written then.", "",
+            "Examples:",
+            "  pgwarden migrate baseline --baseline-version 12 --dir ./migrations",
+            "  pgwarden migrate baseline --baseline-version 3 --group gcp", ""})
 public final class MigrateBaselineCommand extends AbstractCommand {
     @Mixin
     MigrateOptions options;
 
-    @Option(names = "--version", required = true, paramLabel = "VERSION", description = "The baseline version, e.g. 12 or 2024.01.05.")
+    @Mixin
+    MigrateLockOptions lock;
+
+    @Option(names = "--baseline-version", required = true, paramLabel = "VERSION",
+            description = "The baseline version, e.g. 12 or 2024.01.05; a file of that version must exist in each chain baselined.")
     String version;
 
-    @Option(names = "--group", paramLabel = "GROUP", description = "Only this chain (a group subdirectory); default: every chain.")
+    @Option(names = "--group", paramLabel = "GROUP", description = "Baseline this chain (a group subdirectory) instead of the root chain.")
     String group;
+
+    @Option(names = "--all-groups", description = "Baseline every chain (the root one and every group) at the same version.")
+    boolean allGroups;
 
     @Override
     protected int execute() {
@@ -30,9 +43,14 @@ public final class MigrateBaselineCommand extends AbstractCommand {
         try {
             v = MigrationVersion.parse(version);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--version=" + version + ": " + e.getMessage());
+            throw new ParameterException(spec.commandLine(), "--baseline-version=" + version + ": " + e.getMessage());
         }
-        BaselineResult r = new BaselineCommand(options.settings(sources(null)), v, group, Clock.SYSTEM).execute();
+        if (group != null && allGroups) {
+            throw new ParameterException(spec.commandLine(), "--group=" + group + " and --all-groups exclude each other;"
+                    + " give one of them (or neither, for the root chain).");
+        }
+        BaselineResult r = new BaselineCommand(options.settings(sources(null), lock), v,
+                allGroups ? BaselineCommand.ALL_GROUPS : group == null ? "" : group, Clock.SYSTEM).execute();
         out().println("Baselined at version " + r.version() + ": " + String.join(", ", r.chains()));
         out().flush();
         return 0;

@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
-/** {@code --url --dir --schema --lock-timeout}: shared by every {@code pgwarden migrate} subcommand. */
+/**
+ * {@code --url --dir --schema}: shared by every {@code pgwarden migrate} subcommand. {@code --lock-timeout} is in
+ * {@link MigrateLockOptions}, only on the subcommands that take the lock.
+ */
 public final class MigrateOptions {
     @Option(names = "--url", paramLabel = "URL",
             description = {"Target database, e.g. postgresql://app@db:5432/shop (created when missing by apply)."
@@ -26,13 +29,17 @@ public final class MigrateOptions {
             description = "Schema of the history table pgwarden_schema_history. Env: MIGRATE_SCHEMA. Default: public.")
     String schema;
 
-    @Option(names = "--lock-timeout", paramLabel = "DURATION",
-            description = "How long to wait for another runner holding the migration lock, e.g. 30s, 10m."
-                    + " Env: MIGRATE_LOCK_TIMEOUT. Default: 5m.")
-    String lockTimeout;
-
-    /** Resolves flag &gt; env &gt; default, reporting every invalid value at once (INVALID_INPUT). */
+    /** For the read-only subcommands (info, validate, plan), which never take the lock. */
     MigrationSettings settings(ConfigSources sources) {
+        return settings(sources, null);
+    }
+
+    /**
+     * Resolves flag &gt; env &gt; default, reporting every invalid value at once (INVALID_INPUT).
+     *
+     * @param lock the lock options of a subcommand that takes the lock, or null (the default timeout, unused)
+     */
+    MigrationSettings settings(ConfigSources sources, MigrateLockOptions lock) {
         Problems problems = new Problems();
         ConnectionSpec defaults;
         try {
@@ -53,8 +60,9 @@ public final class MigrateOptions {
             }
             return s;
         }, "--schema", schema, "MIGRATE_SCHEMA");
-        Duration timeout = sources.resolve(problems, MigrationSettings.DEFAULT_LOCK_TIMEOUT, Durations::parse,
-                "--lock-timeout", lockTimeout, "MIGRATE_LOCK_TIMEOUT");
+        Duration timeout = lock == null ? MigrationSettings.DEFAULT_LOCK_TIMEOUT : sources.resolve(problems,
+                MigrationSettings.DEFAULT_LOCK_TIMEOUT, Durations::parse, "--lock-timeout", lock.lockTimeout,
+                "MIGRATE_LOCK_TIMEOUT");
         problems.throwIfAny();
         return new MigrationSettings(spec, directory, sch, timeout);
     }

@@ -58,8 +58,8 @@ public final class ApplyCommand {
             long t3 = clock.nanoTime();
             validate(reports);
             if (reports.stream().allMatch(r -> r.toApply(retry).isEmpty())) {
-                log.info("up to date: {} files read in {} ms, connected in {} ms, history read in {} ms",
-                        count(chains), ms(t1 - t0), ms(t2 - t1), ms(t3 - t2));
+                log.info("up to date: {} read in {} ms, connected in {} ms, history read in {} ms",
+                        files(count(chains)), ms(t1 - t0), ms(t2 - t1), ms(t3 - t2));
                 return new ApplyResult(List.of(), upToDate(reports), false);
             }
             session.lockAndPrepare();
@@ -68,14 +68,19 @@ public final class ApplyCommand {
                 reports = session.reports(chains);
                 validate(reports);
                 ApplyResult r = run(session, reports);
-                log.info("{} files read in {} ms, connected in {} ms, history read in {} ms, lock taken in {} ms,"
-                        + " {} files run in {} ms", count(chains), ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t4 - t3),
-                        r.outcomes().size(), ms(clock.nanoTime() - t4));
+                log.info("{} read in {} ms, connected in {} ms, history read in {} ms, lock taken in {} ms,"
+                        + " {} run in {} ms", files(count(chains)), ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t4 - t3),
+                        files(r.outcomes().size()), ms(clock.nanoTime() - t4));
                 return r;
             } finally {
                 session.unlock();
             }
         }
+    }
+
+    /** {@code 1 file}, {@code 3 files}. */
+    static String files(int n) {
+        return n + (n == 1 ? " file" : " files");
     }
 
     private static long ms(long nanos) {

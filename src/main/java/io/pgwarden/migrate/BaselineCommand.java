@@ -8,16 +8,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Marks an existing database as migrated up to a version: writes a baseline row in each chain (or the one
- * given), so files up to that version are never run there. Refuses a chain that already has history.
+ * Marks an existing database as migrated up to a version: writes a baseline row in the chain given (or in
+ * every chain), so files up to that version are never run there. Refuses a chain that already has history,
+ * and a version no file of the chain has (a baseline above a chain's files would hide its future files
+ * forever), except when the directory holds no migration files yet.
  */
 public final class BaselineCommand {
+    /** The {@code group} that selects every chain. */
+    public static final String ALL_GROUPS = "*";
+
     private final MigrationSettings settings;
     private final MigrationVersion version;
     private final String group;
     private final Clock clock;
 
-    /** @param group the chain to baseline ({@code ""} for the root one), or null for every chain */
+    /** @param group the chain to baseline ({@code ""} for the root one), or {@link #ALL_GROUPS} */
     public BaselineCommand(MigrationSettings settings, MigrationVersion version, String group, Clock clock) {
         this.settings = settings;
         this.version = version;
@@ -25,17 +30,49 @@ public final class BaselineCommand {
         this.clock = clock;
     }
 
-    public BaselineResult execute() {
-        var chains = new MigrationResolver(settings.dir()).resolve();
-        List<String> groups = new ArrayList<>();
-        if (group != null) {
-            groups.add(group);
-        } else {
-            chains.forEach(c -> groups.add(c.group()));
-            if (groups.isEmpty()) {
-                groups.add("");
+    /** The chains to baseline, each checked against the rule above (INVALID_INPUT, nothing changed). */
+    private List<String> targets(List<MigrationChain> chains) {
+        boolean noFiles = chains.stream().allMatch(c -> c.versioned().isEmpty() && c.repeatable().isEmpty());
+        if (noFiles) {
+            if (!group.isEmpty() && !group.equals(ALL_GROUPS)) {
+                throw refuse("there is no chain " + group + " in " + settings.dir() + " (it has no migration files)");
+            }
+            return List.of("");
+        }
+        List<MigrationChain> selected = new ArrayList<>();
+        for (MigrationChain c : chains) {
+            if (group.equals(ALL_GROUPS) || c.group().equals(group)) {
+                selected.add(c);
             }
         }
+        if (selected.isEmpty()) {
+            throw refuse("there is no chain " + MigrationChain.displayName(group) + " in " + settings.dir() + " (chains: "
+                    + String.join(", ", chains.stream().map(MigrationChain::displayName).toList()) + ")");
+        }
+        List<String> groups = new ArrayList<>();
+        for (MigrationChain c : selected) {
+            if (c.versioned().stream().noneMatch(m -> version.equals(m.version()))) {
+                throw refuse("chain " + c.displayName() + " has no versioned file of version " + version + " (its versions: "
+                        + (c.versioned().isEmpty() ? "none" : String.join(", ", c.versioned().stream()
+                                .map(m -> m.version().toString()).toList()))
+                        + "), so a baseline there would hide a future " + (c.group().isEmpty() ? "" : c.group() + "/")
+                        + "V" + version + "__*.sql forever. Baseline at the version of an existing file"
+                        + (group.equals(ALL_GROUPS) ? ", one chain at a time with --group" : "")
+                        + (group.isEmpty() ? ", or name another chain with --group" : ""));
+            }
+            groups.add(c.group());
+        }
+        return groups;
+    }
+
+    private PgWardenException refuse(String why) {
+        return new PgWardenException(ErrorCode.INVALID_INPUT, "Cannot baseline " + settings.spec().display() + " at version "
+                + version + ": " + why + ". Nothing was changed.");
+    }
+
+    public BaselineResult execute() {
+        var chains = new MigrationResolver(settings.dir()).resolve();
+        List<String> groups = targets(chains);
         try (MigrationSession session = MigrationSession.open(settings, true, clock)) {
             session.lockAndPrepare();
             try {

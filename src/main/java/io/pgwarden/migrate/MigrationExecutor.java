@@ -184,7 +184,8 @@ public final class MigrationExecutor {
             log.warn("could not record the failure of {} in {}: {}", m.script(), history.tableName(),
                     PgConnections.describe(recordError));
         }
-        log.error("{}", failure.message());
+        // the caller reports the failure (apply's error line, watch's listener): logging it here printed it twice
+        log.debug("{}", failure.message());
         return new ExecutionOutcome(m, script.transactional(), millis, failure);
     }
 

@@ -17,6 +17,14 @@ public record MigrationFailure(String group, String script, int line, String sql
 
     /** The full message: what failed, what state the database is in, what to do next. */
     public String message() {
+        return message(false);
+    }
+
+    /**
+     * As {@link #message()}; with {@code watching}, the next step is the one {@code migrate watch} needs: fix the
+     * file, and watch applies it again when it changes (no repair).
+     */
+    public String message(boolean watching) {
         String chain = MigrationChain.displayName(group);
         String effect = transactional
                 ? "its transaction was rolled back, so nothing of it stayed applied"
@@ -24,7 +32,8 @@ public record MigrationFailure(String group, String script, int line, String sql
                         + " stay applied (drop any INVALID"
                         + " index a failed CREATE INDEX CONCURRENTLY left, and make the file safe to re-run with IF NOT EXISTS)";
         String where = line > 0 ? " at line " + line : " while committing";
-        return "Migration " + script + " failed" + where + " (SQLSTATE " + sqlState + ": " + serverMessage + "); " + effect + "; later migrations of chain " + chain + " were not applied. Fix the file, then run"
-                + " 'pgwarden migrate repair' and apply again (or 'pgwarden migrate apply --retry-failed').";
+        return "Migration " + script + " failed" + where + " (SQLSTATE " + sqlState + ": " + serverMessage + "); " + effect + "; later migrations of chain " + chain + " were not applied. " + (watching
+                ? "Fix the file: watch applies it again as soon as it changes."
+                : "Fix the file, then run 'pgwarden migrate repair' and apply again (or 'pgwarden migrate apply --retry-failed').");
     }
 }

@@ -29,9 +29,16 @@ public final class MigrationResolver {
     static final String CONFIGMAP_DATA = "..data";
 
     private final Path dir;
+    private final String consequence;
 
     public MigrationResolver(Path dir) {
+        this(dir, SqlScript.NOTHING_APPLIED);
+    }
+
+    /** @param consequence ends the refusal of unusable files, e.g. "nothing was applied" */
+    MigrationResolver(Path dir, String consequence) {
         this.dir = dir;
+        this.consequence = consequence;
     }
 
     /** The directory that holds the files right now: {@code dir/..data}'s target for a ConfigMap, else {@code dir}. */
@@ -89,7 +96,7 @@ public final class MigrationResolver {
     private List<String> prefixed(List<String> problems) {
         List<String> out = new ArrayList<>();
         out.add("Migrations in " + dir + " cannot be used (" + problems.size() + " problem"
-                + (problems.size() == 1 ? "" : "s") + "); nothing was applied:");
+                + (problems.size() == 1 ? "" : "s") + "); " + consequence + ":");
         problems.forEach(p -> out.add("  " + p));
         return out;
     }

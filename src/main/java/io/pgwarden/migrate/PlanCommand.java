@@ -13,6 +13,9 @@ public final class PlanCommand {
     /** Assumed server version when the database does not exist yet: the oldest pgwarden runs. */
     private static final int DEFAULT_MAJOR = 15;
 
+    /** Plan never applies anything: its refusals say what apply would do. */
+    static final String APPLY_WOULD_REFUSE = "plan stops here (apply would refuse too)";
+
     private final MigrationSettings settings;
     private final boolean retryFailed;
     private final Clock clock;
@@ -24,14 +27,14 @@ public final class PlanCommand {
     }
 
     public PlanResult execute() {
-        var chains = new MigrationResolver(settings.dir()).resolve();
+        var chains = new MigrationResolver(settings.dir(), APPLY_WOULD_REFUSE).resolve();
         try (MigrationSession session = MigrationSession.open(settings, false, clock)) {
             List<ChainReport> reports = session.reports(chains);
             int major = session.missing() ? DEFAULT_MAJOR : session.serverMajor();
             List<PlannedMigration> planned = new ArrayList<>();
             for (ChainReport r : reports) {
                 for (MigrationInfo i : r.toApply(retryFailed ? RetryPolicy.RETRY : RetryPolicy.REFUSE)) {
-                    SqlScript s = SqlScript.load(i.file(), major);
+                    SqlScript s = SqlScript.load(i.file(), major, APPLY_WOULD_REFUSE);
                     ResolvedMigration f = i.file();
                     planned.add(new PlannedMigration(f.group(), f.script(), f.type(),
                             f.version() == null ? null : f.version().toString(), f.description(), f.checksum(),

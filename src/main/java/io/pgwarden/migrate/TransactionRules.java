@@ -59,7 +59,18 @@ final class TransactionRules {
         if (NEUTRAL.matcher(head).matches() && !SET_TRANSACTION.matcher(head).matches()) {
             return new SqlStatement(sql, line, StatementKind.NEUTRAL, firstWord(head));
         }
-        return new SqlStatement(sql, line, StatementKind.TRANSACTIONAL, head.length() > 40 ? head.substring(0, 40) + "..." : head);
+        return new SqlStatement(sql, line, StatementKind.TRANSACTIONAL, asWritten(sql));
+    }
+
+    /** Longest quote of a statement in a message; enough to recognise it. */
+    private static final int QUOTE_LENGTH = 60;
+
+    /** The statement's first line that is not a comment, as the user wrote it (trimmed, maybe shortened). */
+    static String asWritten(String sql) {
+        String first = sql.strip().lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("--"))
+                .findFirst().orElse(sql.strip());
+        boolean more = first.length() > QUOTE_LENGTH || !first.equals(sql.strip());
+        return (first.length() > QUOTE_LENGTH ? first.substring(0, QUOTE_LENGTH).stripTrailing() : first) + (more ? " ..." : "");
     }
 
     private static String firstWord(String head) {

@@ -19,7 +19,7 @@ public final class ValidateCommand {
         var chains = new MigrationResolver(settings.dir()).resolve();
         try (MigrationSession session = MigrationSession.open(settings, false, clock)) {
             var reports = session.reports(chains);
-            return new ValidateResult(Validation.problems(reports, false), reports);
+            return new ValidateResult(Validation.problems(reports, false), reports, !session.missing());
         }
     }
 }

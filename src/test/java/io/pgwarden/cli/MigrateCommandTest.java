@@ -42,7 +42,7 @@ class MigrateCommandTest {
     @Test
     void invalidSettingsAreReportedTogetherWithTheirOrigin() {
         String[] r = run(Map.of("CONFIGMAP_PATH", dir.toString(), "MIGRATE_LOCK_TIMEOUT", "soon"),
-                "migrate", "validate", "--url", "mysql://x");
+                "migrate", "apply", "--url", "mysql://x");
         assertThat(r[0]).isEqualTo("2");
         assertThat(r[2]).contains("--url=mysql://x: expected a URL such as postgresql://user@host:5432/dbname")
                 .contains("MIGRATE_LOCK_TIMEOUT=soon: expected a duration such as 500ms, 10s, 2m or 1h");
@@ -54,5 +54,55 @@ class MigrateCommandTest {
         assertThat(r[0]).isEqualTo("0");
         assertThat(r[1]).contains("DATABASE_URL").contains("MIGRATIONS_DIR").contains("CONFIGMAP_PATH")
                 .contains("Exit codes:").contains("a migration failed").contains("timed out waiting for the migration lock");
+    }
+
+    @Test
+    void baselineHelpHasTheStandardOptionsAndTheBaselineVersionOption() {
+        String[] r = run(Map.of(), "migrate", "baseline", "--help");
+        assertThat(r[2]).isEmpty();
+        assertThat(r[0]).isEqualTo("0");
+        assertThat(r[1]).contains("--baseline-version=VERSION", "-h, --help", "-V, --version", "--all-groups",
+                "pgwarden migrate baseline --baseline-version 12 --dir ./migrations");
+        String[] v = run(Map.of(), "migrate", "baseline", "--version");
+        assertThat(v[0]).isEqualTo("0");
+        assertThat(v[1]).startsWith("pgwarden ");
+    }
+
+    @Test
+    void baselineRejectsGroupTogetherWithAllGroupsBeforeConnecting() {
+        String[] r = run(Map.of("DATABASE_URL", "postgresql://app@127.0.0.1:1/shop", "MIGRATIONS_DIR", dir.toString()),
+                "migrate", "baseline", "--baseline-version", "1", "--group", "gcp", "--all-groups");
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[2]).startsWith("error: --group=gcp and --all-groups exclude each other; give one of them (or neither,"
+                + " for the root chain).");
+    }
+
+    @Test
+    void onlyTheSubcommandsThatTakeTheLockOfferLockTimeout() {
+        for (String sub : new String[] {"apply", "repair", "baseline", "watch"}) {
+            assertThat(run(Map.of(), "migrate", sub, "--help")[1]).as(sub).contains("--lock-timeout=DURATION", "MIGRATE_LOCK_TIMEOUT");
+        }
+        for (String sub : new String[] {"info", "validate", "plan"}) {
+            assertThat(run(Map.of(), "migrate", sub, "--help")[1]).as(sub).doesNotContain("lock-timeout", "MIGRATE_LOCK_TIMEOUT");
+            String[] r = run(Map.of(), "migrate", sub, "--lock-timeout=1s");
+            assertThat(r[0]).as(sub).isEqualTo("2");
+            assertThat(r[2]).as(sub).isEqualTo("error: Unknown option: '--lock-timeout=1s'" + System.lineSeparator()
+                    + "See 'pgwarden migrate " + sub + " --help' for options and examples." + System.lineSeparator());
+        }
+    }
+
+    @Test
+    void theSubcommandListShowsACompleteSentenceForEach() {
+        String[] r = run(Map.of(), "migrate", "--help");
+        assertThat(r[0]).isEqualTo("0");
+        String n = System.lineSeparator();
+        assertThat(r[1]).contains("Commands:" + n
+                + "  apply     Applies pending migrations." + n
+                + "  info      Lists every migration with its state. Read-only." + n
+                + "  validate  Checks the migration history against the files. Read-only." + n
+                + "  repair    Repairs the history so apply can run again." + n
+                + "  baseline  Marks an existing database as migrated up to --baseline-version." + n
+                + "  plan      Shows what apply would run, in order. Touches nothing." + n
+                + "  watch     Applies migrations now and whenever the directory changes." + n);
     }
 }

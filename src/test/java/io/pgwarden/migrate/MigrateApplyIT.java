@@ -41,6 +41,13 @@ class MigrateApplyIT {
         standardSet();
         ConnectionSpec spec = pg.spec().withDatabase("created_by_apply_" + Long.toHexString(System.nanoTime()));
 
+        var before = cli("migrate", "validate", "--url", url(spec), "--dir", dir.toString());
+        assertThat(before.exitCode()).isEqualTo(6);
+        assertThat(before.out()).isEmpty();
+        assertThat(before.err()).isEqualTo("error: The database " + spec.database() + " on " + spec.address()
+                + " does not exist yet, so none of the 5 migrations in " + dir + " was applied there. Run 'pgwarden"
+                + " migrate apply' (it creates the database), or check --url / DATABASE_URL." + System.lineSeparator());
+
         var first = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
 
         assertThat(first.exitCode()).as(first.err()).isZero();
@@ -145,9 +152,19 @@ class MigrateApplyIT {
         write(dir, "aws/001_schema.sql", "CREATE SCHEMA aws;\n");
         ConnectionSpec spec = pg.createDatabase("failure");
 
-        var apply = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
+        var log = new java.io.ByteArrayOutputStream();
+        io.pgwarden.core.log.LogSettings.redirect(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+        MigrateFixture.CliRun apply;
+        try {
+            apply = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
+        } finally {
+            io.pgwarden.core.log.LogSettings.redirect(System.err);
+        }
 
         assertThat(apply.exitCode()).isEqualTo(5);
+        // printed once, as the error line; not also as a log line
+        assertThat(log.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("V2__bad.sql failed")
+                .containsPattern("4 files read in \\d+ ms, .* 3 files run in \\d+ ms");
         assertThat(apply.err()).contains("error: Migration V2__bad.sql failed at line 3 (SQLSTATE 42P01: relation"
                 + " \"missing_table\" does not exist); its transaction was rolled back, so nothing of it stayed applied;"
                 + " later migrations of chain (root) were not applied. Fix the file, then run 'pgwarden migrate repair'"
@@ -232,14 +249,21 @@ class MigrateApplyIT {
     @Test
     void aFileMixingTransactionalAndNonTransactionalStatementsStopsEverythingBeforeAnythingRuns() throws Exception {
         write(dir, "V1__ok.sql", "CREATE TABLE ok (id int);\n");
-        write(dir, "V2__mixed.sql", "CREATE TABLE mixed (id int);\nCREATE INDEX CONCURRENTLY mixed_idx ON mixed (id);\n");
+        write(dir, "V2__mixed.sql", "alter table users add column name text;\nCREATE INDEX CONCURRENTLY mixed_idx ON mixed (id);\n");
         ConnectionSpec spec = pg.createDatabase("mixed");
 
         var apply = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
 
         assertThat(apply.exitCode()).isEqualTo(2);
-        assertThat(apply.err()).contains("error: Migration V2__mixed.sql mixes a statement that cannot run inside a"
-                + " transaction (line 2: CREATE INDEX CONCURRENTLY) with statements that must run in one (line 1:");
+        String mixed = "Migration V2__mixed.sql mixes a statement that cannot run inside a transaction (line 2: CREATE"
+                + " INDEX CONCURRENTLY) with statements that must run in one (line 1: alter table users add column name"
+                + " text), so it could be neither atomic nor run as one transaction; ";
+        String move = ". Move the CREATE INDEX CONCURRENTLY statement into a migration file of its own.";
+        assertThat(apply.err()).isEqualTo("error: " + mixed + "nothing was applied" + move + System.lineSeparator());
+        var plan = cli("migrate", "plan", "--url", url(spec), "--dir", dir.toString());
+        assertThat(plan.exitCode()).isEqualTo(2);
+        assertThat(plan.err()).isEqualTo("error: " + mixed + "plan stops here (apply would refuse too)" + move
+                + System.lineSeparator());
         assertThat(column(spec, "SELECT count(*) FROM pgwarden_schema_history")).containsExactly("0");
         assertThat(column(spec, "SELECT to_regclass('ok') IS NULL")).containsExactly("t");
     }
@@ -273,16 +297,48 @@ class MigrateApplyIT {
         write(dir, "V1__a.sql", "CREATE TABLE a (id int);\n");
         write(dir, "V2__b.sql", "CREATE TABLE b (id int);\n");
         write(dir, "V3__c.sql", "CREATE TABLE c (id int);\n");
+        write(dir, "billing/V1__invoices.sql", "CREATE TABLE invoices (id int);\n");
         ConnectionSpec spec = pg.createDatabase("baseline");
         MigrateFixture.execute(spec, "CREATE TABLE a (id int); CREATE TABLE b (id int);");
 
-        var baseline = cli("migrate", "baseline", "--version", "2", "--url", url(spec), "--dir", dir.toString());
+        var baseline = cli("migrate", "baseline", "--baseline-version", "2", "--url", url(spec), "--dir", dir.toString());
         assertThat(baseline.out()).isEqualTo("Baselined at version 2: (root)" + System.lineSeparator());
         var plan = cli("migrate", "plan", "--url", url(spec), "--dir", dir.toString());
         assertThat(plan.out()).contains("1. V3__c.sql").doesNotContain("V1__a.sql").contains("in a transaction");
         var apply = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
-        assertThat(apply.out()).contains("Applied 1 migration, 0 failed, 2 already applied.");
+        assertThat(apply.out()).contains("applied billing/V1__invoices.sql").contains("Applied 2 migrations, 0 failed, 2 already applied.");
         assertThat(cli("migrate", "info", "--url", url(spec), "--dir", dir.toString()).out())
                 .containsPattern("1\\s+a\\s+below baseline").containsPattern("2\\s+<< baseline >>\\s+baseline");
+    }
+
+    @Test
+    void baselineRefusesAVersionNoFileOfTheChainHasAndTouchesOnlyTheChainsNamed() throws Exception {
+        write(dir, "V1__a.sql", "CREATE TABLE a (id int);\n");
+        write(dir, "V2__b.sql", "CREATE TABLE b (id int);\n");
+        write(dir, "billing/V1__invoices.sql", "CREATE TABLE invoices (id int);\n");
+        ConnectionSpec spec = pg.createDatabase("baseline_rule");
+        String target = spec.display();
+
+        var all = cli("migrate", "baseline", "--baseline-version", "2", "--all-groups", "--url", url(spec), "--dir", dir.toString());
+        assertThat(all.exitCode()).isEqualTo(2);
+        assertThat(all.err()).isEqualTo("error: Cannot baseline " + target + " at version 2: chain billing has no versioned"
+                + " file of version 2 (its versions: 1), so a baseline there would hide a future billing/V2__*.sql forever."
+                + " Baseline at the version of an existing file, one chain at a time with --group. Nothing was changed."
+                + System.lineSeparator());
+        var root3 = cli("migrate", "baseline", "--baseline-version", "3", "--url", url(spec), "--dir", dir.toString());
+        assertThat(root3.exitCode()).isEqualTo(2);
+        assertThat(root3.err()).contains("chain (root) has no versioned file of version 3 (its versions: 1, 2)",
+                "or name another chain with --group. Nothing was changed.");
+        var typo = cli("migrate", "baseline", "--baseline-version", "1", "--group", "biling", "--url", url(spec), "--dir", dir.toString());
+        assertThat(typo.exitCode()).isEqualTo(2);
+        assertThat(typo.err()).contains("there is no chain biling in " + dir + " (chains: (root), billing). Nothing was changed.");
+        assertThat(column(spec, "SELECT count(*) FROM pg_tables WHERE tablename = 'pgwarden_schema_history'")).containsExactly("0");
+
+        var root = cli("migrate", "baseline", "--baseline-version", "2", "--url", url(spec), "--dir", dir.toString());
+        assertThat(root.exitCode()).as(root.err()).isZero();
+        assertThat(root.out()).isEqualTo("Baselined at version 2: (root)" + System.lineSeparator());
+        assertThat(column(spec, "SELECT group_name || ':' || version FROM pgwarden_schema_history")).containsExactly(":2");
+        var apply = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
+        assertThat(apply.out()).contains("applied billing/V1__invoices.sql", "Applied 1 migration, 0 failed, 2 already applied.");
     }
 }

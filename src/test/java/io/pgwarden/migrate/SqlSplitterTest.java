@@ -89,13 +89,22 @@ class SqlSplitterTest {
     void aFileMixingBothKindsIsRejectedSayingWhy() {
         ResolvedMigration m = new ResolvedMigration("", MigrationType.VERSIONED, MigrationVersion.parse("3"), "idx",
                 "V3__idx.sql", Path.of("V3__idx.sql"), 0);
-        List<SqlStatement> s = SqlSplitter.split("CREATE TABLE t (a int);\n\nCREATE INDEX CONCURRENTLY i ON t (a);", 15);
+        List<SqlStatement> s = SqlSplitter.split("create table t (a int);\n\nCREATE INDEX CONCURRENTLY i ON t (a);", 15);
         assertThatThrownBy(() -> SqlScript.of(m, s))
                 .isInstanceOfSatisfying(PgWardenException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT))
                 .hasMessage("Migration V3__idx.sql mixes a statement that cannot run inside a transaction (line 3:"
-                        + " CREATE INDEX CONCURRENTLY) with statements that must run in one (line 1: CREATE TABLE T (A INT)),"
+                        + " CREATE INDEX CONCURRENTLY) with statements that must run in one (line 1: create table t (a int)),"
                         + " so it could be neither atomic nor run as one transaction; nothing was applied. Move the"
                         + " CREATE INDEX CONCURRENTLY statement into a migration file of its own.");
+        List<SqlStatement> longer = SqlSplitter.split("-- users get names\nalter table users\n  add column name text;\n"
+                + "update users set name = 'a very long default name that goes on and on and on' where name is null;\n"
+                + "CREATE INDEX CONCURRENTLY i ON users (name);", 15);
+        assertThatThrownBy(() -> SqlScript.of(m, longer, "plan stops here (apply would refuse too)"))
+                .hasMessage("Migration V3__idx.sql mixes a statement that cannot run inside a transaction (line 5:"
+                        + " CREATE INDEX CONCURRENTLY) with statements that must run in one (line 2: alter table users ...),"
+                        + " so it could be neither atomic nor run as one transaction; plan stops here (apply would refuse"
+                        + " too). Move the CREATE INDEX CONCURRENTLY statement into a migration file of its own.");
+        assertThat(longer.get(1).what()).isEqualTo("update users set name = 'a very long default name that goes ...");
         assertThat(SqlScript.of(m, SqlSplitter.split("SET lock_timeout = '1s'; CREATE INDEX CONCURRENTLY i ON t (a);", 15))
                 .transactional()).isFalse();
         assertThatThrownBy(() -> SqlScript.of(m, SqlSplitter.split("BEGIN;\nCREATE TABLE t (a int);\nCOMMIT;", 15)))
