@@ -170,7 +170,7 @@ final class MigrationRunner implements AutoCloseable {
             publish(info, result, Duration.ofNanos(clock.nanoTime() - start), null);
             if (result != null && !result.success()) {
                 throw new PgWardenException(io.pgwarden.core.ErrorCode.MIGRATION_FAILED,
-                        result.failures().get(0).message());
+                        result.failures().get(0).message(true));
             }
         } catch (PgWardenException e) {
             if (result == null) {
@@ -184,7 +184,7 @@ final class MigrationRunner implements AutoCloseable {
         Map<String, String> failures = new HashMap<>();
         if (result != null) {
             for (MigrationFailure f : result.failures()) {
-                failures.putIfAbsent(MigrationChain.displayName(f.group()), f.message());
+                failures.putIfAbsent(MigrationChain.displayName(f.group()), f.message(true));
             }
         }
         for (MigrationStatus s : info.status()) {
