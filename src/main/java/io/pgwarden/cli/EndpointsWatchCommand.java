@@ -4,6 +4,7 @@ import io.pgwarden.config.Problems;
 import io.pgwarden.core.Clock;
 import io.pgwarden.core.Durations;
 import io.pgwarden.topology.WatchLoop;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +17,9 @@ import picocli.CommandLine.Option;
         description = {"Reconciles continuously until SIGTERM or SIGINT, then exits 0.",
                 "One snapshot per interval, the same decisions as reconcile, each logged with its reason (INFO when it "
                         + "changes, DEBUG otherwise); a failed publisher is retried on the next cycle.",
+                "With --health-port (HEALTH_PORT) it also serves /topology (the last decision as JSON: 200, or 503 on "
+                        + "no decision yet, a failed cycle, no primary, split brain or a failed publisher), /liveness "
+                        + "(503 when the loop is stuck) and /metrics.",
                 "The probes' password comes from --password-file (PGWARDEN_PASSWORD_FILE) or PGPASSWORD, never a flag.",
                 "",
                 "Examples:",
@@ -23,6 +27,8 @@ import picocli.CommandLine.Option;
                 "    pgwarden endpoints watch --interval 1s",
                 "  pgwarden endpoints watch --interval 500ms --nodes 10.0.0.1,10.0.0.2 \\",
                 "    --pgbouncer-ini /etc/pgbouncer/pgbouncer.ini",
+                "  pgwarden endpoints watch --nodes 10.0.0.1,10.0.0.2 --file /run/topology.json \\",
+                "    --health-port 8009     # then: curl -f http://127.0.0.1:8009/topology",
                 ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped by SIGTERM or SIGINT (after the current cycle)",
@@ -40,14 +46,36 @@ public final class EndpointsWatchCommand extends AbstractCommand {
     @Option(names = "--interval", paramLabel = "DURATION", description = "Time between cycles, e.g. 1s or 500ms. Env: WATCH_INTERVAL. Default: 1s.")
     String interval;
 
+    @Option(names = "--health-port", paramLabel = "PORT",
+            description = "Serve /topology, /liveness and /metrics over HTTP on this port (0 picks a free one). "
+                    + "Env: HEALTH_PORT. Default: none (no HTTP server).")
+    String healthPort;
+
+    @Option(names = "--health-address", paramLabel = "ADDRESS",
+            description = "Address the HTTP server binds when --health-port is given, e.g. 127.0.0.1. Env: HEALTH_ADDRESS. "
+                    + "Default: 0.0.0.0 (all).")
+    String healthAddress;
+
     @Override
     protected int execute() throws InterruptedException {
         Problems problems = new Problems();
-        Duration every = sources(options.config).resolve(problems, DEFAULT_INTERVAL, EndpointsWatchCommand::interval, "--interval",
+        var src = sources(options.config);
+        Duration every = src.resolve(problems, DEFAULT_INTERVAL, EndpointsWatchCommand::interval, "--interval",
                 interval, "WATCH_INTERVAL");
+        InetSocketAddress healthAt = null;
+        if (src.find("--health-port", healthPort, "HEALTH_PORT").isPresent()) {
+            HealthOptions health = new HealthOptions(); // same parsing and error text as run and sidecar
+            health.port = healthPort;
+            health.address = healthAddress;
+            healthAt = health.resolve(src, problems, "0.0.0.0");
+        }
         EndpointsConfig config = options.resolve(env(), problems);
         try (EndpointsRuntime runtime = new EndpointsRuntime(config)) {
             WatchLoop loop = new WatchLoop(runtime.command(), every, Clock.SYSTEM);
+            // a cycle takes up to the probes' connect timeout (plus publisher calls); three missed intervals on top
+            // tolerate a slow API server or a loaded node without restarting a loop that is merely slow
+            Duration maxSilence = every.multipliedBy(3).plus(config.probe().connectTimeout());
+            EndpointsWatchHealth health = healthAt == null ? null : EndpointsWatchHealth.start(healthAt, loop, maxSilence);
             Thread worker = new Thread(loop, "pgwarden-endpoints-watch");
             // SIGTERM/SIGINT end the loop and execute() returns 0 (Kubernetes counts 143 as a failure)
             StopSignals.install("stopping endpoints watch after the current cycle", () -> {
@@ -60,7 +88,13 @@ public final class EndpointsWatchCommand extends AbstractCommand {
             });
             log.info("endpoints watch: {} nodes every {}", config.nodes().size(), Durations.format(every));
             worker.start();
-            worker.join();
+            try {
+                worker.join();
+            } finally {
+                if (health != null) {
+                    health.close();
+                }
+            }
             return 0;
         }
     }

@@ -10,7 +10,9 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,6 +42,7 @@ public final class HealthServer implements AutoCloseable {
     private final ExecutorService executor;
     private final StatusSource status;
     private final AgentMetrics metrics;
+    private final Map<String, Route> routes = new ConcurrentHashMap<>();
 
     private HealthServer(HttpServer server, ExecutorService executor, StatusSource status, AgentMetrics metrics) {
         this.server = server;
@@ -82,6 +85,11 @@ public final class HealthServer implements AutoCloseable {
         return hs;
     }
 
+    /** Serves {@code path} (GET and HEAD) from {@code route}, e.g. {@code /topology}; see {@link TopologyEndpoint}. */
+    public void addRoute(String path, Route route) {
+        routes.put(path, route);
+    }
+
     /** The bound port (useful when started on port 0). */
     public int port() {
         return server.getAddress().getPort();
@@ -112,6 +120,12 @@ public final class HealthServer implements AutoCloseable {
             exchange.getResponseHeaders().set("Allow", "GET, HEAD");
             send(exchange, 405, JSON, StatusDocument.error(path, 405, "method " + method
                     + " is not allowed; use GET or HEAD"), false);
+            return;
+        }
+        Route route = routes.get(path);
+        if (route != null) {
+            Route.Response r = route.respond();
+            send(exchange, r.status(), JSON, r.body(), head);
             return;
         }
         if ("/metrics".equals(path)) {

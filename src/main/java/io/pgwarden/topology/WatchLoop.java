@@ -32,6 +32,7 @@ public final class WatchLoop implements Runnable, TopologyStatus {
     private volatile long cycles;
     private volatile long failedCycles;
     private volatile String lastError;
+    private volatile Runnable afterCycle = () -> { };
 
     private DesiredEndpoints lastPublished;
     private long lastFullCompare;
@@ -97,6 +98,7 @@ public final class WatchLoop implements Runnable, TopologyStatus {
         } finally {
             cycles++;
             lastCycleAt = clock.now();
+            afterCycle.run();
         }
     }
 
@@ -116,6 +118,11 @@ public final class WatchLoop implements Runnable, TopologyStatus {
         } else {
             log.info("endpoints watch: {}", result.summary());
         }
+    }
+
+    /** Runs {@code hook} on the loop's thread after every cycle, failed or not (the agent beats its liveness here). */
+    public void afterEachCycle(Runnable hook) {
+        this.afterCycle = Objects.requireNonNull(hook, "hook");
     }
 
     /**
