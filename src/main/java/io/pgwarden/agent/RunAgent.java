@@ -33,8 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RunAgent {
     private static final Logger log = LoggerFactory.getLogger(RunAgent.class);
-    /** Patroni's loop_wait: one cheap observation every 10 s keeps idle CPU near zero; probes observe on their own. */
-    static final Duration MONITOR_INTERVAL = Duration.ofSeconds(10);
     /** Several missed cycles: a probe query is bounded by 3 s, so only a truly stuck loop is silent this long. */
     static final Duration MONITOR_MAX_SILENCE = Duration.ofSeconds(60);
     /** How often the start-up wait checks for a stop request while PostgreSQL starts. */
@@ -126,7 +124,7 @@ public final class RunAgent {
         while (started.getCount() > 0 && !outcome.isDone() && !stop.await(START_POLL_MILLIS)) {
             // waiting for the first start; a stop request or a failed start ends the wait
         }
-        health.attach(superuser);
+        health.attach(superuser, io.pgwarden.health.PostgresStatusProbe.Session.KEEP);
         try (MigrationRunner migrations = migrations(health, superuser)) {
             if (migrations != null) {
                 migrations.start();
@@ -139,7 +137,7 @@ public final class RunAgent {
             LoopHeartbeat beat = health.loops().register("monitor", MONITOR_MAX_SILENCE);
             while (!stop.isRequested()) {
                 beat.runCycle(monitor::cycle);
-                stop.await(MONITOR_INTERVAL.toMillis());
+                stop.await(settings.monitorInterval().toMillis());
             }
             health.loops().unregister(beat);
         }
