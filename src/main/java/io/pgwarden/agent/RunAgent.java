@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import io.pgwarden.core.log.LogSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,7 +88,8 @@ public final class RunAgent {
                         .config();
             }
             health.phase("preparing the data directory " + config.dataDir());
-            LocalInstance instance = new LocalInstance(config, binaries, runner, new ServerFiles(privileges), clock);
+            LocalInstance instance = new LocalInstance(config, binaries, serverRunner(config), new ServerFiles(privileges),
+                    clock);
             LocalInstance.Prepared prepared = instance.prepare();
             log.info("data directory {}: {}", config.dataDir(), prepared.initialised() ? "initialised" : "reused");
             if (stop.isRequested()) {
@@ -96,6 +98,15 @@ public final class RunAgent {
             ConnectionSpec superuser = superuser(config, prepared);
             return supervise(instance, superuser, health, stop);
         }
+    }
+
+    /**
+     * With JSON logs and the server's output on this process's (no --server-log file), PostgreSQL's
+     * lines are relayed as JSON log lines; otherwise the server inherits the output unchanged.
+     */
+    private ProcessRunner serverRunner(InstanceConfig config) {
+        return LogSettings.isJson() && config.serverLog() == null
+                ? new RelayingProcessRunner(runner, new PostgresOutputLog()) : runner;
     }
 
     private int supervise(LocalInstance instance, ConnectionSpec superuser, AgentHealth health, TerminationSignal stop)
