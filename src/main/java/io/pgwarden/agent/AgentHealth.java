@@ -10,12 +10,18 @@ import io.pgwarden.health.PostgresStatusProbe;
 import io.pgwarden.health.PostgresStatusSupplier;
 import io.pgwarden.pg.ConnectionSpec;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 
 /**
  * The health side of an agent, started before anything touches PostgreSQL: metrics registry, loop
  * heartbeats, the migration board, the agent's view of its server, and the HTTP server.
  */
 public final class AgentHealth implements AutoCloseable {
+    /**
+     * Two seconds: the monitor loop notices a server going away (and logs it, re-runs migrations when it
+     * returns) within one load-balancer check period, at the cost of one short statement every 2 s.
+     */
+    public static final Duration DEFAULT_MONITOR_INTERVAL = Duration.ofSeconds(2);
     private final Clock clock;
     private final AgentMetrics metrics;
     private final LoopRegistry loops;
@@ -53,9 +59,15 @@ public final class AgentHealth implements AutoCloseable {
         postgres.phase(what);
     }
 
-    /** Observes {@code server} from now on; the probe connects on the first request that needs it. */
-    public void attach(ConnectionSpec server) {
-        postgres.attach(new PostgresStatusProbe(server, clock));
+    /**
+     * Observes {@code server} from now on; the probe connects on the first request that needs it.
+     *
+     * @param session {@link PostgresStatusProbe.Session#KEEP} when the agent owns the server (it closes
+     *                the session before stopping it), {@link PostgresStatusProbe.Session#PER_PROBE} when it
+     *                does not: a session kept open would hold up the owner's smart shutdown
+     */
+    public void attach(ConnectionSpec server, PostgresStatusProbe.Session session) {
+        postgres.attach(new PostgresStatusProbe(server, clock, session));
     }
 
     public LoopRegistry loops() {

@@ -67,7 +67,7 @@ final class AgentPostgresStatus implements PostgresStatusSupplier, AutoCloseable
     }
 
     private PostgresStatus pending() {
-        return PostgresStatus.down(PostgresState.STARTING, phase, clock.now());
+        return PostgresStatus.starting(phase, clock.now());
     }
 
     private PostgresStatus stoppedStatus() {

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import io.pgwarden.core.log.LogSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RunAgent {
     private static final Logger log = LoggerFactory.getLogger(RunAgent.class);
-    /** Patroni's loop_wait: one cheap observation every 10 s keeps idle CPU near zero; probes observe on their own. */
-    static final Duration MONITOR_INTERVAL = Duration.ofSeconds(10);
     /** Several missed cycles: a probe query is bounded by 3 s, so only a truly stuck loop is silent this long. */
     static final Duration MONITOR_MAX_SILENCE = Duration.ofSeconds(60);
     /** How often the start-up wait checks for a stop request while PostgreSQL starts. */
@@ -89,7 +88,8 @@ public final class RunAgent {
                         .config();
             }
             health.phase("preparing the data directory " + config.dataDir());
-            LocalInstance instance = new LocalInstance(config, binaries, runner, new ServerFiles(privileges), clock);
+            LocalInstance instance = new LocalInstance(config, binaries, serverRunner(config), new ServerFiles(privileges),
+                    clock);
             LocalInstance.Prepared prepared = instance.prepare();
             log.info("data directory {}: {}", config.dataDir(), prepared.initialised() ? "initialised" : "reused");
             if (stop.isRequested()) {
@@ -98,6 +98,15 @@ public final class RunAgent {
             ConnectionSpec superuser = superuser(config, prepared);
             return supervise(instance, superuser, health, stop);
         }
+    }
+
+    /**
+     * With JSON logs and the server's output on this process's (no --server-log file), PostgreSQL's
+     * lines are relayed as JSON log lines; otherwise the server inherits the output unchanged.
+     */
+    private ProcessRunner serverRunner(InstanceConfig config) {
+        return LogSettings.isJson() && config.serverLog() == null
+                ? new RelayingProcessRunner(runner, new PostgresOutputLog()) : runner;
     }
 
     private int supervise(LocalInstance instance, ConnectionSpec superuser, AgentHealth health, TerminationSignal stop)
@@ -126,7 +135,7 @@ public final class RunAgent {
         while (started.getCount() > 0 && !outcome.isDone() && !stop.await(START_POLL_MILLIS)) {
             // waiting for the first start; a stop request or a failed start ends the wait
         }
-        health.attach(superuser);
+        health.attach(superuser, io.pgwarden.health.PostgresStatusProbe.Session.KEEP);
         try (MigrationRunner migrations = migrations(health, superuser)) {
             if (migrations != null) {
                 migrations.start();
@@ -139,7 +148,7 @@ public final class RunAgent {
             LoopHeartbeat beat = health.loops().register("monitor", MONITOR_MAX_SILENCE);
             while (!stop.isRequested()) {
                 beat.runCycle(monitor::cycle);
-                stop.await(MONITOR_INTERVAL.toMillis());
+                stop.await(settings.monitorInterval().toMillis());
             }
             health.loops().unregister(beat);
         }

@@ -21,10 +21,11 @@ import java.util.Objects;
  * @param database       the database migrations apply to; created when missing
  * @param historySchema  schema of the migration history table
  * @param lockTimeout    how long to wait for another runner's migration lock
+ * @param monitorInterval time between two cycles of the monitor loop
  */
 public record RunSettings(InstanceConfig instance, BinariesRequest binaries, TuneRequest tuning,
         ConnectionSpec clientDefaults, InetSocketAddress health, Path migrationsDir, String database,
-        String historySchema, Duration lockTimeout) {
+        String historySchema, Duration lockTimeout, Duration monitorInterval) {
     /** The database migrations target unless --database / POSTGRES_DB says otherwise. */
     public static final String DEFAULT_DATABASE = "postgres";
 
@@ -34,5 +35,14 @@ public record RunSettings(InstanceConfig instance, BinariesRequest binaries, Tun
         Objects.requireNonNull(clientDefaults, "clientDefaults");
         Objects.requireNonNull(health, "health");
         Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(monitorInterval, "monitorInterval");
+    }
+
+    /** With the default monitor interval. */
+    public RunSettings(InstanceConfig instance, BinariesRequest binaries, TuneRequest tuning,
+            ConnectionSpec clientDefaults, InetSocketAddress health, Path migrationsDir, String database,
+            String historySchema, Duration lockTimeout) {
+        this(instance, binaries, tuning, clientDefaults, health, migrationsDir, database, historySchema, lockTimeout,
+                AgentHealth.DEFAULT_MONITOR_INTERVAL);
     }
 }

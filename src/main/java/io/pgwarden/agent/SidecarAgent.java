@@ -4,6 +4,7 @@ import io.pgwarden.core.Clock;
 import io.pgwarden.health.LoopHeartbeat;
 import io.pgwarden.health.PostgresRole;
 import io.pgwarden.health.PostgresStatus;
+import io.pgwarden.health.PostgresStatusProbe;
 import io.pgwarden.migrate.MigrationSettings;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -17,11 +18,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SidecarAgent {
     private static final Logger log = LoggerFactory.getLogger(SidecarAgent.class);
-    /**
-     * Patroni's loop_wait: one cheap observation every 10 s keeps idle CPU near zero. Probes do not wait
-     * for it: every HTTP request observes the server itself (cached for 1 s).
-     */
-    static final Duration MONITOR_INTERVAL = Duration.ofSeconds(10);
     /** Several missed cycles: a probe query is bounded by 3 s, so only a truly stuck loop is silent this long. */
     static final Duration MONITOR_MAX_SILENCE = Duration.ofSeconds(60);
 
@@ -44,7 +40,7 @@ public final class SidecarAgent {
         String target = settings.target().display();
         try (AgentHealth health = AgentHealth.start(settings.health(), clock);
              MigrationRunner migrations = migrations(health)) {
-            health.attach(settings.target());
+            health.attach(settings.target(), PostgresStatusProbe.Session.PER_PROBE);
             log.info("sidecar for {}: health on port {}", target, health.port());
             LoopHeartbeat monitorBeat = health.loops().register("monitor", MONITOR_MAX_SILENCE);
             PostgresStatus first = new ServerWaiter(health.postgres(), clock)
@@ -58,7 +54,7 @@ public final class SidecarAgent {
             ServerMonitor monitor = new ServerMonitor(health.postgres(), target, () -> onServerAnswers(health, migrations));
             while (!stop.isRequested()) {
                 monitorBeat.runCycle(monitor::cycle);
-                stop.await(MONITOR_INTERVAL.toMillis());
+                stop.await(settings.monitorInterval().toMillis());
             }
             log.info("sidecar for {} stopped ({})", target, stop.reason());
             return 0;

@@ -16,9 +16,10 @@ import java.util.Objects;
  * @param health         address and port of the health server
  * @param waitTimeout    how long to wait at start for the server to accept connections
  * @param createDatabase create {@code target.database()} when it does not exist
+ * @param monitorInterval time between two cycles of the monitor loop
  */
 public record SidecarSettings(ConnectionSpec target, Path migrationsDir, String historySchema, Duration lockTimeout,
-        InetSocketAddress health, Duration waitTimeout, boolean createDatabase) {
+        InetSocketAddress health, Duration waitTimeout, boolean createDatabase, Duration monitorInterval) {
     /** The database the sidecar connects to in order to create the target database. */
     public static final String MAINTENANCE_DATABASE = "postgres";
     /** Long enough for a server container started at the same time to run initdb and start. */
@@ -28,5 +29,13 @@ public record SidecarSettings(ConnectionSpec target, Path migrationsDir, String 
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(health, "health");
         Objects.requireNonNull(waitTimeout, "waitTimeout");
+        Objects.requireNonNull(monitorInterval, "monitorInterval");
+    }
+
+    /** With the default monitor interval. */
+    public SidecarSettings(ConnectionSpec target, Path migrationsDir, String historySchema, Duration lockTimeout,
+            InetSocketAddress health, Duration waitTimeout, boolean createDatabase) {
+        this(target, migrationsDir, historySchema, lockTimeout, health, waitTimeout, createDatabase,
+                AgentHealth.DEFAULT_MONITOR_INTERVAL);
     }
 }

@@ -3,19 +3,34 @@ package io.pgwarden.cli;
 import io.pgwarden.config.ConfigSources;
 import io.pgwarden.config.Problems;
 import io.pgwarden.health.HealthServer;
+import io.pgwarden.agent.AgentHealth;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** {@code --health-port}, {@code --health-address}: where the agent's HTTP server listens (run, sidecar). */
 public final class HealthOptions {
     @Option(names = "--health-port", paramLabel = "PORT",
-            description = "Port of the health and metrics HTTP server (/liveness, /readiness, /primary, /replica,"
-                    + " /read-only, /health, /metrics). Env: HEALTH_PORT. Default: 8008.")
+            description = "Port of the health and metrics HTTP server (/liveness, /readiness, /primary (alias"
+                    + " /read-write), /replica, /read-only, /health, /metrics). Env: HEALTH_PORT. Default: 8008.")
     String port;
 
     @Option(names = "--health-address", paramLabel = "ADDRESS",
             description = "Address the health server binds, e.g. 127.0.0.1. Env: HEALTH_ADDRESS. Default: 0.0.0.0 (all).")
     String address;
+
+    @Option(names = "--monitor-interval", paramLabel = "DURATION",
+            description = "Time between two checks of the agent's monitor loop (logs the server going away and coming"
+                    + " back, re-runs migrations when it returns), e.g. 1s, 5s. Probes do not wait for it: /readiness and"
+                    + " the role endpoints check the server on request (cached for 1s). Env: PGWARDEN_MONITOR_INTERVAL."
+                    + " Default: 2s.")
+    String monitorInterval;
+
+    /** The monitor loop's period, flag &gt; env &gt; config file &gt; default; problems are added, not thrown. */
+    Duration monitorInterval(ConfigSources sources, Problems problems) {
+        return sources.resolve(problems, AgentHealth.DEFAULT_MONITOR_INTERVAL, SidecarCommand::positive,
+                "--monitor-interval", monitorInterval, "PGWARDEN_MONITOR_INTERVAL");
+    }
 
     /** Resolves flag &gt; env &gt; config file &gt; default; problems are added, not thrown. */
     InetSocketAddress resolve(ConfigSources sources, Problems problems, String defaultAddress) {

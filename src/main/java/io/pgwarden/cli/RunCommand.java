@@ -184,6 +184,7 @@ public final class RunCommand extends AbstractCommand {
         Duration lock = sources.resolve(problems, Duration.ofMinutes(5), SidecarCommand::positive, "--lock-timeout",
                 lockTimeout, "MIGRATE_LOCK_TIMEOUT");
         InetSocketAddress address = health.resolve(sources, problems, defaults.healthAddress());
+        Duration monitor = health.monitorInterval(sources, problems);
         ConnectionSpec clientDefaults = ConnectionSpec.fromEnv(Map.of());
         try {
             clientDefaults = ConnectionSpec.fromEnv(sources.environment());
@@ -198,7 +199,7 @@ public final class RunCommand extends AbstractCommand {
                 stop, RestartPolicy.DEFAULT.withLimits(restarts, window));
         BinariesRequest binaries = new BinariesRequest(bin, binSetting.map(Setting::origin).orElse(null), major,
                 versionSetting.map(Setting::origin).orElse(null));
-        return new RunSettings(instance, binaries, tuning, clientDefaults, address, migrations, db, historySchema, lock);
+        return new RunSettings(instance, binaries, tuning, clientDefaults, address, migrations, db, historySchema, lock, monitor);
     }
 
     private TuneRequest tuning(ConfigSources sources, Problems problems) {

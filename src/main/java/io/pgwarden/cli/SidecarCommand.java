@@ -96,8 +96,9 @@ public final class SidecarCommand extends AbstractCommand {
         boolean create = !noCreateDatabase && sources.resolve(problems, true, SidecarCommand::bool, "--create-database",
                 null, "CREATE_DATABASE");
         var address = health.resolve(sources, problems, "0.0.0.0");
+        Duration monitor = health.monitorInterval(sources, problems);
         problems.throwIfAny();
-        return new SidecarSettings(target, dir, historySchema, lock, address, wait, create);
+        return new SidecarSettings(target, dir, historySchema, lock, address, wait, create, monitor);
     }
 
     static Path existingDirectory(String text) {

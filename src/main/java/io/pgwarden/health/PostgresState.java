@@ -6,8 +6,13 @@ import java.util.Locale;
 public enum PostgresState {
     /** No probe has completed yet (the agent has just started). */
     NOT_PROBED,
-    /** The server answers but refuses connections for now (SQLSTATE 57P03: starting up or shutting down). */
+    /** The server answers but refuses connections for now (SQLSTATE 57P03: starting up or in recovery). */
     STARTING,
+    /**
+     * The server announced its shutdown: new connections are refused with SQLSTATE 57P03 "shutting down",
+     * or the probe's session was ended with 57P01 admin_shutdown / 57P02 crash_shutdown.
+     */
+    SHUTTING_DOWN,
     /** The server accepts connections but the target database does not exist (SQLSTATE 3D000). */
     DATABASE_MISSING,
     /** The server accepts connections and answered the probe's queries. */

@@ -22,10 +22,26 @@ import java.time.Instant;
  * @param statistics    activity counters, null when not read
  * @param error         why the server was not reached (masked, never a password), null when RUNNING
  * @param observedAt    when the probe ran, null when NOT_PROBED
+ * @param phase         what the agent is doing before it can connect (run mode: "resolving PostgreSQL
+ *                      binaries", "starting PostgreSQL"); progress, not an error; null once attached
  */
 public record PostgresStatus(PostgresState state, PostgresRole role, Integer serverVersionNum, Boolean writable,
         Long timeline, Lsn currentLsn, Lsn receiveLsn, Lsn replayLsn, boolean streaming, Long lagBytes,
-        Double lagSeconds, PostgresStatistics statistics, String error, Instant observedAt) {
+        Double lagSeconds, PostgresStatistics statistics, String error, Instant observedAt, String phase) {
+
+    /** An observation without a phase (every probe result). */
+    public PostgresStatus(PostgresState state, PostgresRole role, Integer serverVersionNum, Boolean writable,
+            Long timeline, Lsn currentLsn, Lsn receiveLsn, Lsn replayLsn, boolean streaming, Long lagBytes,
+            Double lagSeconds, PostgresStatistics statistics, String error, Instant observedAt) {
+        this(state, role, serverVersionNum, writable, timeline, currentLsn, receiveLsn, replayLsn, streaming, lagBytes,
+                lagSeconds, statistics, error, observedAt, null);
+    }
+
+    /** The agent has not attached a probe yet and is doing {@code phase} (STARTING, no error). */
+    public static PostgresStatus starting(String phase, Instant at) {
+        return new PostgresStatus(PostgresState.STARTING, PostgresRole.UNKNOWN, null, null, null, null, null, null, false,
+                null, null, null, null, at, phase);
+    }
 
     /** Before the first probe. */
     public static PostgresStatus notProbed() {
@@ -50,6 +66,6 @@ public record PostgresStatus(PostgresState state, PostgresRole role, Integer ser
     /** The same observation with another state and error (used when the agent knows better, e.g. STOPPED). */
     public PostgresStatus withState(PostgresState newState, String newError) {
         return new PostgresStatus(newState, role, serverVersionNum, writable, timeline, currentLsn, receiveLsn,
-                replayLsn, streaming, lagBytes, lagSeconds, statistics, newError, observedAt);
+                replayLsn, streaming, lagBytes, lagSeconds, statistics, newError, observedAt, phase);
     }
 }

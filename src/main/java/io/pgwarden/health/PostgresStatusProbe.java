@@ -16,8 +16,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads a server's role, timeline, WAL positions, replication lag and activity counters over JDBC.
- * It keeps one connection open between probes (a new backend per probe would cost a fork each
- * time) and reconnects after any failure. Read-only: it never changes the server. Calls are
+ * With {@link Session#KEEP} it keeps one connection open between probes (a new backend per probe
+ * costs a fork and an authentication each time) and reconnects after any failure; with
+ * {@link Session#PER_PROBE} it connects for each probe and disconnects at once, so it never holds up
+ * a smart shutdown and sees at once that the server refuses new connections. Read-only: it never changes the server. Calls are
  * serialised (synchronized); {@link CachedPostgresStatus} makes sure few are made.
  */
 public final class PostgresStatusProbe implements AutoCloseable {
@@ -27,17 +29,34 @@ public final class PostgresStatusProbe implements AutoCloseable {
     /** The probe connects often; a server that takes longer than this to accept is not ready anyway. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
     private static final String CANNOT_CONNECT_NOW = "57P03";
+    private static final String ADMIN_SHUTDOWN = "57P01";
+    private static final String CRASH_SHUTDOWN = "57P02";
     private static final String INVALID_CATALOG_NAME = "3D000";
+
+    /** Whether the probe's session outlives a probe. */
+    public enum Session {
+        /** Keep the session between probes: for a server the agent owns and closes the probe before stopping. */
+        KEEP,
+        /** A session per probe: for a server someone else stops (a kept session would delay a smart shutdown). */
+        PER_PROBE
+    }
 
     private final ConnectionSpec spec;
     private final Clock clock;
+    private final Session session;
     private Connection connection;
     private java.sql.PreparedStatement statement;
     private boolean closed;
 
+    /** A probe that keeps its session between probes ({@link Session#KEEP}). */
     public PostgresStatusProbe(ConnectionSpec spec, Clock clock) {
+        this(spec, clock, Session.KEEP);
+    }
+
+    public PostgresStatusProbe(ConnectionSpec spec, Clock clock, Session session) {
         this.spec = spec.withConnectTimeout(CONNECT_TIMEOUT).withApplicationName("pgwarden-health");
         this.clock = clock;
+        this.session = session;
     }
 
     /** Observes the server now; never throws for a server problem, which becomes the status' error. */
@@ -51,11 +70,17 @@ public final class PostgresStatusProbe implements AutoCloseable {
                 connection = open();
                 statement = null;
             }
-            return read(connection);
+            PostgresStatus observed = read(connection);
+            if (session == Session.PER_PROBE) {
+                closeConnection();
+            }
+            return observed;
         } catch (SQLException e) {
             closeConnection();
             PostgresState state = switch (String.valueOf(e.getSQLState())) {
-                case CANNOT_CONNECT_NOW -> PostgresState.STARTING;
+                case CANNOT_CONNECT_NOW -> String.valueOf(e.getMessage()).contains("shutting down")
+                        ? PostgresState.SHUTTING_DOWN : PostgresState.STARTING;
+                case ADMIN_SHUTDOWN, CRASH_SHUTDOWN -> PostgresState.SHUTTING_DOWN;
                 case INVALID_CATALOG_NAME -> PostgresState.DATABASE_MISSING;
                 default -> PostgresState.UNREACHABLE;
             };

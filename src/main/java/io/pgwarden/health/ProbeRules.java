@@ -122,7 +122,8 @@ public final class ProbeRules {
         return switch (pg.state()) {
             case NOT_PROBED -> ProbeDecision.fail("PostgreSQL has not been probed yet");
             case STOPPED -> ProbeDecision.fail("PostgreSQL was stopped by the agent");
-            case STARTING -> ProbeDecision.fail("PostgreSQL is starting or shutting down: " + pg.error());
+            case STARTING -> ProbeDecision.fail("PostgreSQL is starting: " + (pg.phase() != null ? pg.phase() : pg.error()));
+            case SHUTTING_DOWN -> ProbeDecision.fail("PostgreSQL is shutting down: " + pg.error());
             case DATABASE_MISSING -> ProbeDecision.fail("PostgreSQL runs but the database does not exist: " + pg.error());
             default -> ProbeDecision.fail("PostgreSQL is unreachable: " + pg.error());
         };

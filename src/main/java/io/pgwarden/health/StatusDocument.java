@@ -49,7 +49,7 @@ public final class StatusDocument {
     }
 
     private static void postgres(JsonWriter w, PostgresStatus pg) {
-        w.beginObject().field("state", pg.state().label()).field("role", pg.role().label())
+        w.beginObject().field("state", pg.state().label()).field("phase", pg.phase()).field("role", pg.role().label())
                 .field("server_version_num", pg.serverVersionNum()).field("writable", pg.writable())
                 .field("timeline", pg.timeline()).field("current_lsn", pg.currentLsn())
                 .field("receive_lsn", pg.receiveLsn()).field("replay_lsn", pg.replayLsn())

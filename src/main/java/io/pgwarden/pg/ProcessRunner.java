@@ -27,6 +27,17 @@ public interface ProcessRunner {
      */
     Process start(List<String> command, Path workDir, Map<String, String> extraEnv, Path logFile);
 
+    /**
+     * Starts {@code command} without waiting, its stdout and stderr merged into a pipe whose lines a
+     * daemon thread hands to {@code outputLines} (e.g. to re-log them as JSON). The consumer must not
+     * block for long: the child blocks once the pipe is full. Implementations that cannot pipe inherit
+     * the output instead.
+     */
+    default Process startRelaying(List<String> command, Path workDir, Map<String, String> extraEnv,
+            java.util.function.Consumer<String> outputLines) {
+        return start(command, workDir, extraEnv, null);
+    }
+
     default ProcessResult run(List<String> command, Duration timeout) {
         return run(command, null, Map.of(), timeout);
     }

@@ -56,6 +56,19 @@ public final class SystemProcessRunner implements ProcessRunner {
         return launch(pb, command);
     }
 
+    @Override
+    public Process startRelaying(List<String> command, Path workDir, Map<String, String> extraEnv,
+            java.util.function.Consumer<String> outputLines) {
+        log.debug("starting {} (output relayed line by line)", command);
+        ProcessBuilder pb = builder(command, workDir, extraEnv);
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.redirectErrorStream(true);
+        Process process = launch(pb, command);
+        LineRelay.start(process.getInputStream(), outputLines, Path.of(command.get(0)).getFileName() + "-output-"
+                + process.pid());
+        return process;
+    }
+
     private static ProcessBuilder builder(List<String> command, Path workDir, Map<String, String> extraEnv) {
         ProcessBuilder pb = new ProcessBuilder(command);
         if (workDir != null) {

@@ -78,6 +78,39 @@ class SidecarAgentIT {
     }
 
     @Test
+    void reportsNotReadyWithinSecondsOfASmartShutdownAndDoesNotHoldItUp() throws Exception {
+        int port = TestPostgres.freePort();
+        AgentHttp http = new AgentHttp(port);
+        TerminationSignal stop = TerminationSignal.manual();
+        CompletableFuture<Integer> exit = runAsync(settings(pg.spec(), port, Duration.ofSeconds(60)), stop);
+        try {
+            await().atMost(DEADLINE).until(() -> http.status("/readiness") == 200);
+            CompletableFuture<Void> smartStop;
+            // a client session of the test's own keeps the server in smart shutdown until the test closes it
+            try (java.sql.Connection client = pg.connect()) {
+                smartStop = CompletableFuture.runAsync(() -> pg.stopServer("smart"),
+                        r -> new Thread(r, "smart-stop").start());
+                await().atMost(Duration.ofSeconds(10)).until(() -> http.status("/readiness") == 503);
+                AgentHttp.Response stopping = http.get("/readiness");
+                assertThat(stopping.json().at("/postgres/state").asText()).isEqualTo("shutting_down");
+                assertThat(stopping.json().get("reason").asText()).isEqualTo("PostgreSQL is shutting down: 127.0.0.1:"
+                        + pg.port() + ": FATAL: the database system is shutting down (SQLSTATE 57P03)");
+                assertThat(http.status("/primary")).isEqualTo(503);
+                assertThat(smartStop).as("smart shutdown waits for the test's own session").isNotDone();
+            }
+            await().atMost(Duration.ofSeconds(30)).until(smartStop::isDone);
+            assertThat(smartStop).isCompleted();
+            assertThat(exit).as("the sidecar keeps running while the server is away").isNotDone();
+            assertThat(http.status("/liveness")).isEqualTo(200);
+            assertThat(http.status("/readiness")).isEqualTo(503);
+        } finally {
+            stop.request("test");
+            pg.startServer();
+        }
+        assertThat(exit.get(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isZero();
+    }
+
+    @Test
     void answersLivenessWhileWaitingAndGivesUpAfterTheWaitTimeout() {
         int port = TestPostgres.freePort();
         int nowhere = TestPostgres.freePort();

@@ -30,6 +30,16 @@ class AgentCommandsTest {
     }
 
     @Test
+    void monitorIntervalIsValidatedWithItsOrigin() {
+        String[] r = run(Map.of("PGWARDEN_MONITOR_INTERVAL", "often"), "sidecar");
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[1]).contains("PGWARDEN_MONITOR_INTERVAL=often: expected a duration such as 500ms, 10s, 2m or 1h");
+        r = run(Map.of(), "run", "--monitor-interval", "0s");
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[1]).contains("--monitor-interval=0s: must be longer than 0");
+    }
+
+    @Test
     void runReportsEveryInvalidSetting() {
         String[] r = run(Map.of("PGWARDEN_STOP_TIMEOUT", "soon", "POSTGRES_DB", ""), "run", "--port", "70000",
                 "--allow", "everyone", "--health-port", "-1");
@@ -47,7 +57,8 @@ class AgentCommandsTest {
         cli.setOut(new PrintWriter(out));
         assertThat(cli.execute("sidecar", "--help")).isZero();
         assertThat(out.toString().replaceAll("\\s+", " ")).contains("Env: DATABASE_URL").contains("Env: HEALTH_PORT").contains("Env: MIGRATIONS_DIR")
-                .contains("CONFIGMAP_PATH").contains("--wait-timeout");
+                .contains("CONFIGMAP_PATH").contains("--wait-timeout")
+                .contains("/primary (alias /read-write)").contains("Env: PGWARDEN_MONITOR_INTERVAL. Default: 2s.");
         out.getBuffer().setLength(0);
         assertThat(cli.execute("run", "--help")).isZero();
         assertThat(out.toString().replaceAll("\\s+", " ")).contains("Env: PGDATA").contains("Env: HEALTH_PORT").contains("POSTGRES_MEMORY")

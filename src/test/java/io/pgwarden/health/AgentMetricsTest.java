@@ -44,7 +44,10 @@ class AgentMetricsTest {
         assertThat(text.value("pg_up")).isEqualTo(0.0);
         assertThat(text.value("pg_in_recovery")).isNaN();
         assertThat(text.value("pg_replication_lag_bytes")).isNaN();
+        assertThat(text.value("pg_replication_lag_seconds")).isNaN();
+        assertThat(text.value("pg_timeline_id")).isNaN();
         assertThat(text.value("pg_xact_commit_total")).isEqualTo(1234.0);
+        assertThat(text.value("pg_wal_bytes_total")).isEqualTo(987654.0);
         assertThat(text.find("pg_connections", Map.of())).isEmpty();
         assertThat(text.find("pg_database_size_bytes", Map.of())).isEmpty();
     }

@@ -78,6 +78,22 @@ class HealthServerTest {
     }
 
     @Test
+    void startingPhaseIsProgressInItsOwnFieldNotAnError() {
+        current.set(node(PostgresStatus.starting("resolving PostgreSQL binaries", Statuses.AT)));
+        HttpProbe.Response r = http.get("/readiness");
+        assertThat(r.status()).isEqualTo(503);
+        JsonNode pg = r.json().get("postgres");
+        assertThat(pg.get("state").asText()).isEqualTo("starting");
+        assertThat(pg.get("phase").asText()).isEqualTo("resolving PostgreSQL binaries");
+        assertThat(pg.get("error").isNull()).isTrue();
+        assertThat(r.json().get("reason").asText()).isEqualTo("PostgreSQL is starting: resolving PostgreSQL binaries");
+        JsonNode running = http.get("/primary").json();
+        assertThat(running.get("postgres").get("phase").isNull()).isFalse();
+        current.set(node(Statuses.primary()));
+        assertThat(http.get("/primary").json().get("postgres").get("phase").isNull()).isTrue();
+    }
+
+    @Test
     void unknownPathsAre404AndOtherMethods405() {
         HttpProbe.Response missing = http.get("/primary/");
         assertThat(missing.status()).isEqualTo(404);
