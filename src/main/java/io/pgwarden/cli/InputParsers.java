@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Parsers for the values {@code up}, {@code wait} and {@code healthcheck} accept. Each throws
+ * Parsers for the values {@code up}, {@code run}, {@code wait} and {@code healthcheck} accept. Each throws
  * {@link IllegalArgumentException} with the rule, which {@link io.pgwarden.config.ConfigSources}
  * prefixes with {@code <origin>=<value>: }.
  */
@@ -89,7 +89,11 @@ final class InputParsers {
             } catch (NumberFormatException e) {
                 prefix = -1;
             }
-            if (slash < 0 || !isIpLiteral(ip) || prefix < 0 || prefix > max) {
+            if (!isIpLiteral(ip)) {
+                throw new IllegalArgumentException("'" + c + "' is not a network in CIDR notation such as 10.0.0.0/8"
+                        + " or fd00::/8 (an IP address, '/', and a prefix length)");
+            }
+            if (slash < 0 || prefix < 0 || prefix > max) {
                 throw new IllegalArgumentException("'" + c + "' is not a network in CIDR notation; use e.g. 10.0.0.0/8,"
                         + " 192.168.1.0/24 or fd00::/8 (prefix 0-32 for IPv4, 0-128 for IPv6)");
             }

@@ -23,7 +23,6 @@ import io.pgwarden.tune.Workload;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -155,10 +154,10 @@ public final class RunCommand extends AbstractCommand {
     RunSettings settings(ConfigSources sources, Defaults defaults) {
         Problems problems = new Problems();
         Path data = sources.resolve(problems, Path.of(defaults.dataDir()), Path::of, "--data-dir", dataDir, "PGDATA");
-        int p = sources.resolve(problems, 5432, RunCommand::port, "--port", port, "PGPORT");
-        List<String> listenAddrs = sources.resolve(problems, defaults.listen(), RunCommand::list, "--listen", listen,
+        int p = sources.resolve(problems, 5432, InputParsers::port, "--port", port, "PGPORT");
+        List<String> listenAddrs = sources.resolve(problems, defaults.listen(), InputParsers::listenAddresses, "--listen", listen,
                 "PGWARDEN_LISTEN");
-        List<String> networks = sources.resolve(problems, List.of(), RunCommand::cidrs, "--allow", allow, "PGWARDEN_ALLOW");
+        List<String> networks = sources.resolve(problems, List.of(), InputParsers::cidrs, "--allow", allow, "PGWARDEN_ALLOW");
         Optional<Setting> versionSetting = sources.find("--pg-version", pgVersion, "PGWARDEN_PG_VERSION");
         PgVersion major = sources.resolve(problems, null, PgVersion::parse, "--pg-version", pgVersion, "PGWARDEN_PG_VERSION");
         Optional<Setting> binSetting = sources.find("--pg-bin", pgBin, BinariesResolver.ENV);
@@ -170,7 +169,7 @@ public final class RunCommand extends AbstractCommand {
                 "--stop-timeout", stopTimeout, "PGWARDEN_STOP_TIMEOUT");
         Duration start = sources.resolve(problems, InstanceConfig.DEFAULT_START_TIMEOUT, SidecarCommand::positive,
                 "--start-timeout", startTimeout, "PGWARDEN_START_TIMEOUT");
-        int restarts = sources.resolve(problems, RestartPolicy.DEFAULT.maxRestarts(), RunCommand::positiveInt,
+        int restarts = sources.resolve(problems, RestartPolicy.DEFAULT.maxRestarts(), InputParsers::positive,
                 "--max-restarts", maxRestarts, "PGWARDEN_MAX_RESTARTS");
         Duration window = sources.resolve(problems, RestartPolicy.DEFAULT.window(), SidecarCommand::positive,
                 "--restart-window", restartWindow, "PGWARDEN_RESTART_WINDOW");
@@ -207,41 +206,4 @@ public final class RunCommand extends AbstractCommand {
         return new TuneRequest(in.overrides(), in.workload(), in.storage(), in.preloadLibraries());
     }
 
-    static int port(String text) {
-        int p = positiveInt(text);
-        if (p > 65535) {
-            throw new IllegalArgumentException("expected a port number from 1 to 65535");
-        }
-        return p;
-    }
-
-    static int positiveInt(String text) {
-        try {
-            int n = Integer.parseInt(text);
-            if (n > 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("expected a whole number greater than 0");
-    }
-
-    static List<String> list(String text) {
-        List<String> items = Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-        if (items.isEmpty()) {
-            throw new IllegalArgumentException("expected a comma-separated list, e.g. 127.0.0.1 or *");
-        }
-        return items;
-    }
-
-    static List<String> cidrs(String text) {
-        List<String> items = list(text);
-        for (String c : items) {
-            if (!c.matches("[0-9a-fA-F:.]+/\\d{1,3}")) {
-                throw new IllegalArgumentException("'" + c + "' is not a network in CIDR notation such as 10.0.0.0/8");
-            }
-        }
-        return items;
-    }
 }

@@ -51,6 +51,15 @@ class AgentCommandsTest {
     }
 
     @Test
+    void runValidatesAddressesAndNetworksAsUpDoes() {
+        String[] r = run(Map.of(), "run", "--listen", "300.1.1.1", "--allow", "10.0.0.0/33", "--max-restarts", "0");
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[1]).contains("--listen=300.1.1.1: '300.1.1.1' is not an IP address")
+                .contains("--allow=10.0.0.0/33: '10.0.0.0/33' is not a network in CIDR notation; use e.g. 10.0.0.0/8")
+                .contains("--max-restarts=0: expected a whole number of at least 1");
+    }
+
+    @Test
     void helpNamesEnvironmentVariablesNextToFlags() {
         CommandLine cli = Main.commandLine(Map.of());
         StringWriter out = new StringWriter();
