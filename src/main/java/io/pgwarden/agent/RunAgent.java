@@ -7,6 +7,8 @@ import io.pgwarden.health.LoopHeartbeat;
 import io.pgwarden.instance.InstanceConfig;
 import io.pgwarden.instance.LocalInstance;
 import io.pgwarden.instance.PasswordFile;
+import io.pgwarden.instance.Preflight;
+import io.pgwarden.instance.ReplicaProvisioner;
 import io.pgwarden.instance.ServerFiles;
 import io.pgwarden.instance.ShutdownMode;
 import io.pgwarden.instance.Supervisor;
@@ -45,6 +47,7 @@ public final class RunAgent {
     private final Privileges privileges;
     private final Clock clock;
     private io.pgwarden.instance.ReplicaProvisioner.Source replicaOf;
+    private RunObserver observer = RunObserver.LOG;
 
     public RunAgent(RunSettings settings, BinariesResolver resolver, ProcessRunner runner, Privileges privileges,
             Clock clock) {
@@ -61,6 +64,12 @@ public final class RunAgent {
         return this;
     }
 
+    /** Who hears of progress (health server, binaries, tuning, data directory, server events); {@link RunObserver#LOG} by default. */
+    public RunAgent observer(RunObserver observer) {
+        this.observer = java.util.Objects.requireNonNull(observer, "observer");
+        return this;
+    }
+
     /**
      * Runs until {@code stop} is requested (returns 0 after a clean stop) or PostgreSQL ends.
      *
@@ -68,30 +77,32 @@ public final class RunAgent {
      *         binaries resolution, preflight and initdb otherwise
      */
     public int run(TerminationSignal stop) throws InterruptedException {
+        // what the settings and the directory alone can refute fails here, before anything binds or downloads
+        new Preflight(privileges).inspect(settings.instance());
+        Preflight.checkPortFree(settings.instance());
         try (AgentHealth health = AgentHealth.start(settings.health(), clock)) {
-            log.info("health server on port {}", health.port());
+            observer.healthServer(health.port());
             health.phase("resolving PostgreSQL binaries");
             PgBinaries binaries = resolver.resolve(settings.binaries());
-            log.info("binaries: {}", binaries.describe());
+            observer.binaries(binaries);
             InstanceConfig config = settings.instance();
             if (settings.tuning() != null) {
                 TuningPlan plan = settings.tuning().plan(binaries.version());
-                plan.warnings().forEach(w -> log.warn("tune: {}", w));
+                observer.tuned(plan);
                 config = config.withSettings(plan.settings());
-                log.info("tuned {} settings for {} MB and {} CPUs", plan.settings().size(), plan.resources().memoryMb(),
-                        plan.resources().cpus());
             }
             if (replicaOf != null) {
                 health.phase("cloning or reusing the replica " + config.dataDir() + " of " + replicaOf.upstream().address());
-                config = new io.pgwarden.instance.ReplicaProvisioner(runner, new ServerFiles(privileges), binaries, clock)
-                        .prepare(config, replicaOf, line -> log.info("replica of {}: {}", replicaOf.upstream().address(), line))
-                        .config();
+                ReplicaProvisioner.Outcome outcome = new ReplicaProvisioner(runner, new ServerFiles(privileges), binaries, clock)
+                        .prepare(config, replicaOf, line -> observer.cloneProgress(replicaOf, line));
+                observer.replica(replicaOf, outcome);
+                config = outcome.config();
             }
             health.phase("preparing the data directory " + config.dataDir());
             LocalInstance instance = new LocalInstance(config, binaries, serverRunner(config), new ServerFiles(privileges),
                     clock);
             LocalInstance.Prepared prepared = instance.prepare();
-            log.info("data directory {}: {}", config.dataDir(), prepared.initialised() ? "initialised" : "reused");
+            observer.prepared(config, prepared);
             if (stop.isRequested()) {
                 return 0;
             }
@@ -114,11 +125,7 @@ public final class RunAgent {
         health.phase("starting PostgreSQL");
         CountDownLatch started = new CountDownLatch(1);
         Supervisor supervisor = instance.supervisor(event -> {
-            switch (event.kind()) {
-                case STARTED -> log.info("PostgreSQL started (pid {})", event.pid());
-                case RESTARTED -> log.info("PostgreSQL restarted (pid {}): {}", event.pid(), event.reason());
-                case CRASHED -> log.warn("PostgreSQL crashed: {}", event.reason());
-            }
+            observer.server(event, superuser);
             health.invalidatePostgres();
             started.countDown();
         });
@@ -169,18 +176,15 @@ public final class RunAgent {
     private int shutdown(Supervisor supervisor, Thread supervision, CompletableFuture<Supervisor.Outcome> outcome,
             AgentHealth health, TerminationSignal stop) throws InterruptedException {
         health.markStopped();
+        ShutdownMode mode = null;
         if (!outcome.isDone()) {
             log.info("stopping PostgreSQL ({}): smart, then fast after {}", stop.reason(),
                     io.pgwarden.core.Durations.format(settings.instance().stopTimeout()));
-            ShutdownMode mode = supervisor.requestStop();
-            log.info("PostgreSQL stopped ({} shutdown)", mode == null ? "already" : mode.name().toLowerCase(java.util.Locale.ROOT));
+            mode = supervisor.requestStop();
         }
         supervision.join();
         try {
-            Supervisor.Outcome o = outcome.get();
-            if (o == Supervisor.Outcome.EXITED) {
-                log.warn("PostgreSQL was shut down from outside pgwarden; the agent ends");
-            }
+            observer.stopped(outcome.get(), mode);
             return 0;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof PgWardenException pe) {

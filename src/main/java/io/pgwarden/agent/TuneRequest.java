@@ -20,6 +20,16 @@ public record TuneRequest(ResourceOverrides overrides, Workload workload, Storag
         preloadLibraries = List.copyOf(preloadLibraries);
     }
 
+    /**
+     * Plans once for the newest supported major, so that inputs no major can be tuned for (too little
+     * memory) are refused before anything starts.
+     *
+     * @throws io.pgwarden.core.PgWardenException INVALID_INPUT naming the input and its origin
+     */
+    public void check() {
+        plan(new PgVersion(PgVersion.NEWEST_SUPPORTED));
+    }
+
     /** Detects resources (cgroups, /proc) and plans the settings for {@code major}. */
     public TuningPlan plan(PgVersion major) {
         return Tuner.plan(ResourceDetector.machine().detect(overrides),

@@ -67,7 +67,7 @@ public final class EndpointsWatchCommand extends AbstractCommand {
             HealthOptions health = new HealthOptions(); // same parsing and error text as run and sidecar
             health.port = healthPort;
             health.address = healthAddress;
-            healthAt = health.resolve(src, problems, "0.0.0.0");
+            healthAt = health.resolve(src, problems, "0.0.0.0", io.pgwarden.health.HealthServer.DEFAULT_PORT);
         }
         EndpointsConfig config = options.resolve(env(), problems);
         try (EndpointsRuntime runtime = new EndpointsRuntime(config)) {

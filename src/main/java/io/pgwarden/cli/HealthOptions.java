@@ -2,7 +2,6 @@ package io.pgwarden.cli;
 
 import io.pgwarden.config.ConfigSources;
 import io.pgwarden.config.Problems;
-import io.pgwarden.health.HealthServer;
 import io.pgwarden.agent.AgentHealth;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -16,7 +15,8 @@ public final class HealthOptions {
     String port;
 
     @Option(names = "--health-address", paramLabel = "ADDRESS",
-            description = "Address the health server binds, e.g. 127.0.0.1. Env: HEALTH_ADDRESS. Default: 0.0.0.0 (all).")
+            description = "Address the health server binds, e.g. 127.0.0.1. Env: HEALTH_ADDRESS. Default: 0.0.0.0 (all);"
+                    + " 127.0.0.1 for up.")
     String address;
 
     @Option(names = "--monitor-interval", paramLabel = "DURATION",
@@ -28,13 +28,13 @@ public final class HealthOptions {
 
     /** The monitor loop's period, flag &gt; env &gt; config file &gt; default; problems are added, not thrown. */
     Duration monitorInterval(ConfigSources sources, Problems problems) {
-        return sources.resolve(problems, AgentHealth.DEFAULT_MONITOR_INTERVAL, SidecarCommand::positive,
+        return sources.resolve(problems, AgentHealth.DEFAULT_MONITOR_INTERVAL, InputParsers::positiveDuration,
                 "--monitor-interval", monitorInterval, "PGWARDEN_MONITOR_INTERVAL");
     }
 
     /** Resolves flag &gt; env &gt; config file &gt; default; problems are added, not thrown. */
-    InetSocketAddress resolve(ConfigSources sources, Problems problems, String defaultAddress) {
-        int p = sources.resolve(problems, HealthServer.DEFAULT_PORT, HealthOptions::parsePort, "--health-port", port,
+    InetSocketAddress resolve(ConfigSources sources, Problems problems, String defaultAddress, int defaultPort) {
+        int p = sources.resolve(problems, defaultPort, HealthOptions::parsePort, "--health-port", port,
                 "HEALTH_PORT");
         String a = sources.resolve(problems, defaultAddress, s -> s, "--health-address", address, "HEALTH_ADDRESS");
         return new InetSocketAddress(a, p);

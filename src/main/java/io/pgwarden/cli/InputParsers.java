@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Parsers for the values {@code up}, {@code run}, {@code wait} and {@code healthcheck} accept. Each throws
+ * Parsers for the values of pgwarden's commands (one wording per rule). Each throws
  * {@link IllegalArgumentException} with the rule, which {@link io.pgwarden.config.ConfigSources}
  * prefixes with {@code <origin>=<value>: }.
  */
@@ -46,9 +46,36 @@ final class InputParsers {
     static Duration positiveDuration(String text) {
         Duration d = Durations.parse(text);
         if (d.isZero() || d.isNegative()) {
-            throw new IllegalArgumentException("expected a duration above zero such as 500ms, 10s, 2m");
+            throw new IllegalArgumentException("expected a duration above zero such as 500ms, 10s, 2m or 1h");
         }
         return d;
+    }
+
+    /** A directory that exists now, e.g. the migrations (a mounted ConfigMap). */
+    static java.nio.file.Path existingDirectory(String text) {
+        java.nio.file.Path p = path(text);
+        if (!java.nio.file.Files.isDirectory(p)) {
+            throw new IllegalArgumentException("not a directory; mount the migrations there or fix the path");
+        }
+        return p;
+    }
+
+    /** A plain SQL identifier (database, schema), as {@link io.pgwarden.pg.SqlIdentifiers} accepts it. */
+    static String identifier(String text) {
+        String problem = io.pgwarden.pg.SqlIdentifiers.problem(text);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        return text;
+    }
+
+    /** true/yes/on/1 or false/no/off/0, any case. */
+    static boolean bool(String text) {
+        return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw new IllegalArgumentException("expected true or false");
+        };
     }
 
     /** {@code listen_addresses}: comma-separated IP addresses, {@code localhost} or {@code *}. */

@@ -6,10 +6,7 @@ import io.pgwarden.agent.TerminationSignal;
 import io.pgwarden.config.ConfigSources;
 import io.pgwarden.config.Problems;
 import io.pgwarden.core.Clock;
-import io.pgwarden.core.Durations;
 import io.pgwarden.pg.ConnectionSpec;
-import io.pgwarden.pg.SqlIdentifiers;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -85,51 +82,19 @@ public final class SidecarCommand extends AbstractCommand {
         ConnectionSpec base = defaults;
         ConnectionSpec target = sources.resolve(problems, base, u -> ConnectionSpec.parseUrl(u, base), "--database-url",
                 databaseUrl, "DATABASE_URL");
-        Path dir = sources.resolve(problems, null, SidecarCommand::existingDirectory, "--migrations-dir", migrationsDir,
+        Path dir = sources.resolve(problems, null, InputParsers::existingDirectory, "--migrations-dir", migrationsDir,
                 "MIGRATIONS_DIR", "CONFIGMAP_PATH");
-        String historySchema = sources.resolve(problems, "public", SidecarCommand::identifier, "--schema", schema,
+        String historySchema = sources.resolve(problems, "public", InputParsers::identifier, "--schema", schema,
                 "MIGRATE_SCHEMA");
-        Duration lock = sources.resolve(problems, Duration.ofMinutes(5), SidecarCommand::positive, "--lock-timeout",
+        Duration lock = sources.resolve(problems, Duration.ofMinutes(5), InputParsers::positiveDuration, "--lock-timeout",
                 lockTimeout, "MIGRATE_LOCK_TIMEOUT");
-        Duration wait = sources.resolve(problems, SidecarSettings.DEFAULT_WAIT_TIMEOUT, SidecarCommand::positive,
+        Duration wait = sources.resolve(problems, SidecarSettings.DEFAULT_WAIT_TIMEOUT, InputParsers::positiveDuration,
                 "--wait-timeout", waitTimeout, "WAIT_TIMEOUT");
-        boolean create = !noCreateDatabase && sources.resolve(problems, true, SidecarCommand::bool, "--create-database",
+        boolean create = !noCreateDatabase && sources.resolve(problems, true, InputParsers::bool, "--create-database",
                 null, "CREATE_DATABASE");
-        var address = health.resolve(sources, problems, "0.0.0.0");
+        var address = health.resolve(sources, problems, "0.0.0.0", io.pgwarden.health.HealthServer.DEFAULT_PORT);
         Duration monitor = health.monitorInterval(sources, problems);
         problems.throwIfAny();
         return new SidecarSettings(target, dir, historySchema, lock, address, wait, create, monitor);
-    }
-
-    static Path existingDirectory(String text) {
-        Path p = Path.of(text);
-        if (!Files.isDirectory(p)) {
-            throw new IllegalArgumentException("not a directory; mount the migrations there or fix the path");
-        }
-        return p;
-    }
-
-    static String identifier(String s) {
-        String problem = SqlIdentifiers.problem(s);
-        if (problem != null) {
-            throw new IllegalArgumentException(problem);
-        }
-        return s;
-    }
-
-    static Duration positive(String text) {
-        Duration d = Durations.parse(text);
-        if (d.isZero()) {
-            throw new IllegalArgumentException("must be longer than 0");
-        }
-        return d;
-    }
-
-    static boolean bool(String text) {
-        return switch (text.toLowerCase(java.util.Locale.ROOT)) {
-            case "true", "yes", "on", "1" -> true;
-            case "false", "no", "off", "0" -> false;
-            default -> throw new IllegalArgumentException("expected true or false");
-        };
     }
 }

@@ -36,7 +36,7 @@ class AgentCommandsTest {
         assertThat(r[1]).contains("PGWARDEN_MONITOR_INTERVAL=often: expected a duration such as 500ms, 10s, 2m or 1h");
         r = run(Map.of(), "run", "--monitor-interval", "0s");
         assertThat(r[0]).isEqualTo("2");
-        assertThat(r[1]).contains("--monitor-interval=0s: must be longer than 0");
+        assertThat(r[1]).contains("--monitor-interval=0s: expected a duration above zero such as 500ms, 10s, 2m or 1h");
     }
 
     @Test

@@ -191,7 +191,7 @@ class UpCommandTest {
         CliRun w = CliRun.of(Map.of("PGPORT", "x"), "wait", "--timeout", "0s");
         assertThat(w.exitCode()).isEqualTo(2);
         assertThat(w.err()).isEqualTo("error: PGPORT=x: expected a port number from 1 to 65535\n"
-                + "--timeout=0s: expected a duration above zero such as 500ms, 10s, 2m\n");
+                + "--timeout=0s: expected a duration above zero such as 500ms, 10s, 2m or 1h\n");
 
         // a bad sslmode is bad input (exit 2 before any attempt), not a reason to retry until the timeout (exit 1)
         CliRun ssl = CliRun.of(Map.of(), "wait", "--url", "postgresql://postgres@127.0.0.1:55432/nodb?sslmode=bogus",
@@ -203,7 +203,7 @@ class UpCommandTest {
 
         CliRun w2 = CliRun.of(Map.of(), "wait", "--timeout", "0s", "--port", "0");
         assertThat(w2.err()).isEqualTo("error: --port=0: expected a port number from 1 to 65535\n"
-                + "--timeout=0s: expected a duration above zero such as 500ms, 10s, 2m\n");
+                + "--timeout=0s: expected a duration above zero such as 500ms, 10s, 2m or 1h\n");
 
         CliRun h = CliRun.of(Map.of("DATABASE_URL", "mysql://u:secret@h/db"), "healthcheck", "--expect-role", "leader",
                 "--data-dir", tmp.resolve("nope").toString());

