@@ -70,6 +70,14 @@ public final class AgentHealth implements AutoCloseable {
         postgres.attach(new PostgresStatusProbe(server, clock, session));
     }
 
+    /**
+     * Observes the server this agent owns over a kept session, dropped as soon as {@code shuttingDown} says
+     * the server is stopping (a shutdown begun outside the agent must not wait for the probe's session).
+     */
+    public void attachOwned(ConnectionSpec server, java.util.function.BooleanSupplier shuttingDown) {
+        postgres.attach(new PostgresStatusProbe(server, clock, PostgresStatusProbe.Session.KEEP, shuttingDown));
+    }
+
     public LoopRegistry loops() {
         return loops;
     }

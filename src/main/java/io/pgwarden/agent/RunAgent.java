@@ -142,7 +142,10 @@ public final class RunAgent {
         while (started.getCount() > 0 && !outcome.isDone() && !stop.await(START_POLL_MILLIS)) {
             // waiting for the first start; a stop request or a failed start ends the wait
         }
-        health.attach(superuser, io.pgwarden.health.PostgresStatusProbe.Session.KEEP);
+        // postmaster.pid says "stopping" from the moment a smart or fast shutdown begins, whoever asked for it
+        java.nio.file.Path dataDir = instance.config().dataDir();
+        health.attachOwned(superuser, () -> io.pgwarden.instance.PostmasterPid.read(dataDir)
+                .map(pid -> pid.status().equals("stopping")).orElse(false));
         try (MigrationRunner migrations = migrations(health, superuser)) {
             if (migrations != null) {
                 migrations.start();

@@ -44,6 +44,7 @@ public final class PostgresStatusProbe implements AutoCloseable {
     private final ConnectionSpec spec;
     private final Clock clock;
     private final Session session;
+    private final java.util.function.BooleanSupplier shuttingDown;
     private Connection connection;
     private java.sql.PreparedStatement statement;
     private boolean closed;
@@ -54,15 +55,30 @@ public final class PostgresStatusProbe implements AutoCloseable {
     }
 
     public PostgresStatusProbe(ConnectionSpec spec, Clock clock, Session session) {
+        this(spec, clock, session, () -> false);
+    }
+
+    /**
+     * @param shuttingDown true while the server is shutting down as seen by its owner (e.g. postmaster.pid says
+     *                     {@code stopping}); the probe then drops a kept session instead of using it, so that a
+     *                     smart shutdown started outside the agent (pg_ctl stop) is not held up by the probe
+     */
+    public PostgresStatusProbe(ConnectionSpec spec, Clock clock, Session session, java.util.function.BooleanSupplier shuttingDown) {
         this.spec = spec.withConnectTimeout(CONNECT_TIMEOUT).withApplicationName("pgwarden-health");
         this.clock = clock;
         this.session = session;
+        this.shuttingDown = shuttingDown;
     }
 
     /** Observes the server now; never throws for a server problem, which becomes the status' error. */
     public synchronized PostgresStatus probe() {
         if (closed) {
             return PostgresStatus.down(PostgresState.UNREACHABLE, "the health probe was closed (agent stopping)",
+                    clock.now());
+        }
+        if (shuttingDown.getAsBoolean()) {
+            closeConnection();
+            return PostgresStatus.down(PostgresState.SHUTTING_DOWN, spec.address() + ": the server is shutting down",
                     clock.now());
         }
         try {

@@ -173,6 +173,29 @@ class UpIT {
     }
 
     @Test
+    void aSmartShutdownFromOutsideIsNotHeldUpByTheHealthProbe() throws Exception {
+        int port = TestPostgres.freePort();
+        Path data = work.resolve("outside");
+        try (UpProcess up = UpProcess.start(work, work.resolve("stderr.txt"), "--data-dir", "outside", "--port",
+                Integer.toString(port), "--memory", "1GB")) {
+            up.awaitLine("ready:");
+            String password = Files.readString(data.resolve("pgwarden.password")).strip();
+            // the agent's monitor keeps one probe session open on the server it owns
+            await().atMost(WAIT).until(() -> query(port, password,
+                    "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pgwarden-health'").equals("1"));
+            // a smart shutdown waits for every session to end; pg_ctl gives up after -t seconds
+            io.pgwarden.pg.ProcessResult stop = new SystemProcessRunner().run(List.of("setpriv", "--reuid=postgres",
+                    "--regid=postgres", "--init-groups", "/usr/lib/postgresql/15/bin/pg_ctl", "stop", "-D", data.toString(),
+                    "-m", "smart", "-w", "-t", "30"), Duration.ofSeconds(60));
+            assertThat(stop.exitCode()).as("pg_ctl stop: %s", stop.tail(20)).isZero();
+            await().atMost(WAIT).until(() -> !up.process.isAlive());
+            assertThat(up.process.exitValue()).isZero();
+            await().atMost(WAIT).until(() -> up.find("stopped:").isPresent());
+            assertThat(up.find("stopped:")).hasValue("stopped: PostgreSQL was shut down from outside pgwarden (exit 0)");
+        }
+    }
+
+    @Test
     void aServerThatKeepsCrashingEndsUpWithExitCode9() throws Exception {
         int port = TestPostgres.freePort();
         Path data = work.resolve("crashy");
