@@ -101,22 +101,12 @@ public final class ServerOptions {
     @Option(names = "--no-tune", negatable = false, description = "Keep PostgreSQL's default settings (no tuning).")
     boolean noTune;
 
-    @Option(names = "--migrations-dir", paramLabel = "DIR",
-            description = "Migrations to apply on a primary and watch (a mounted ConfigMap works as is). Env: MIGRATIONS_DIR,"
-                    + " then CONFIGMAP_PATH. Default: none.")
-    String migrationsDir;
+    @Mixin
+    AgentMigrationOptions migrations;
 
     @Option(names = "--database", paramLabel = "NAME",
             description = "Database the migrations apply to; created when missing. Env: POSTGRES_DB. Default: postgres.")
     String database;
-
-    @Option(names = "--schema", paramLabel = "SCHEMA",
-            description = "Schema of the migration history table. Env: MIGRATE_SCHEMA. Default: public.")
-    String schema;
-
-    @Option(names = "--lock-timeout", paramLabel = "DURATION",
-            description = "How long to wait for another runner's migration lock. Env: MIGRATE_LOCK_TIMEOUT. Default: 5m.")
-    String lockTimeout;
 
     @Mixin
     HealthOptions health;
@@ -160,14 +150,9 @@ public final class ServerOptions {
         Duration window = sources.resolve(problems, RestartPolicy.DEFAULT.window(), InputParsers::positiveDuration,
                 "--restart-window", restartWindow, "PGWARDEN_RESTART_WINDOW");
         TuningOptions.Inputs tuningInputs = noTune ? null : tuningOptions.resolve(sources, problems);
-        Path migrations = sources.resolve(problems, null, InputParsers::existingDirectory, "--migrations-dir",
-                migrationsDir, "MIGRATIONS_DIR", "CONFIGMAP_PATH");
+        AgentMigrationOptions.Resolved migrate = migrations.resolve(sources, problems);
         String db = sources.resolve(problems, RunSettings.DEFAULT_DATABASE, InputParsers::identifier, "--database",
                 database, "POSTGRES_DB");
-        String historySchema = sources.resolve(problems, "public", InputParsers::identifier, "--schema", schema,
-                "MIGRATE_SCHEMA");
-        Duration lock = sources.resolve(problems, Duration.ofMinutes(5), InputParsers::positiveDuration, "--lock-timeout",
-                lockTimeout, "MIGRATE_LOCK_TIMEOUT");
         InetSocketAddress address = health.resolve(sources, problems, defaults.healthAddress(), defaults.healthPort());
         Duration monitor = health.monitorInterval(sources, problems);
         // the agent's own connections go to this node's server as its superuser, so where libpq's variables would
@@ -197,8 +182,8 @@ public final class ServerOptions {
                 stop, RestartPolicy.DEFAULT.withLimits(restarts, window));
         BinariesRequest binaries = new BinariesRequest(bin, binSetting.map(Setting::origin).orElse(null), major,
                 versionSetting.map(Setting::origin).orElse(null));
-        return new Node(new RunSettings(instance, binaries, tuning, clientDefaults, address, migrations, db, historySchema,
-                lock, monitor), replicaOf);
+        return new Node(new RunSettings(instance, binaries, tuning, clientDefaults, address, migrate.dir(), db,
+                migrate.schema(), migrate.lockTimeout(), monitor), replicaOf);
     }
 
     /** Where {@code --data-dir} came from when not the flag (e.g. "from PGDATA"); null for the flag or the default. */

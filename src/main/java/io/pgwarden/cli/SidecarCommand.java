@@ -32,18 +32,8 @@ public final class SidecarCommand extends AbstractCommand {
                     + " without either, the libpq variables PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE.")
     String databaseUrl;
 
-    @Option(names = "--migrations-dir", paramLabel = "DIR",
-            description = "Migrations to apply and watch (a mounted ConfigMap works as is). Env: MIGRATIONS_DIR, then"
-                    + " CONFIGMAP_PATH. Default: none (health only).")
-    String migrationsDir;
-
-    @Option(names = "--schema", paramLabel = "SCHEMA",
-            description = "Schema of the migration history table. Env: MIGRATE_SCHEMA. Default: public.")
-    String schema;
-
-    @Option(names = "--lock-timeout", paramLabel = "DURATION",
-            description = "How long to wait for another runner's migration lock. Env: MIGRATE_LOCK_TIMEOUT. Default: 5m.")
-    String lockTimeout;
+    @Mixin
+    AgentMigrationOptions migrations;
 
     @Option(names = "--wait-timeout", paramLabel = "DURATION",
             description = "How long to wait at start for the server to accept connections before exiting with code 1,"
@@ -82,12 +72,7 @@ public final class SidecarCommand extends AbstractCommand {
         ConnectionSpec base = defaults;
         ConnectionSpec target = sources.resolve(problems, base, u -> ConnectionSpec.parseUrl(u, base), "--database-url",
                 databaseUrl, "DATABASE_URL");
-        Path dir = sources.resolve(problems, null, InputParsers::existingDirectory, "--migrations-dir", migrationsDir,
-                "MIGRATIONS_DIR", "CONFIGMAP_PATH");
-        String historySchema = sources.resolve(problems, "public", InputParsers::identifier, "--schema", schema,
-                "MIGRATE_SCHEMA");
-        Duration lock = sources.resolve(problems, Duration.ofMinutes(5), InputParsers::positiveDuration, "--lock-timeout",
-                lockTimeout, "MIGRATE_LOCK_TIMEOUT");
+        AgentMigrationOptions.Resolved migrate = migrations.resolve(sources, problems);
         Duration wait = sources.resolve(problems, SidecarSettings.DEFAULT_WAIT_TIMEOUT, InputParsers::positiveDuration,
                 "--wait-timeout", waitTimeout, "WAIT_TIMEOUT");
         boolean create = !noCreateDatabase && sources.resolve(problems, true, InputParsers::bool, "--create-database",
@@ -95,6 +80,7 @@ public final class SidecarCommand extends AbstractCommand {
         var address = health.resolve(sources, problems, "0.0.0.0", io.pgwarden.health.HealthServer.DEFAULT_PORT);
         Duration monitor = health.monitorInterval(sources, problems);
         problems.throwIfAny();
-        return new SidecarSettings(target, dir, historySchema, lock, address, wait, create, monitor);
+        return new SidecarSettings(target, migrate.dir(), migrate.schema(), migrate.lockTimeout(), address, wait, create,
+                monitor);
     }
 }
