@@ -30,8 +30,20 @@ final class ServerUserAccess {
      * @param passwordFile where the superuser password is (or will be) kept
      */
     void check(Path dataDir, DataDirectory.State state, Path passwordFile) {
+        checkDataDirectory(dataDir, state);
+        if (privileges.isRoot() || state == DataDirectory.State.NOT_A_DIRECTORY) {
+            return;
+        }
+        Path password = passwordFile.toAbsolutePath().normalize();
+        if (state != DataDirectory.State.INITIALIZED && !password.startsWith(dataDir) && !Files.exists(password)) {
+            requireCreatable("--password-file", password);
+        }
+    }
+
+    /** The data directory alone (a replica's clone target has no password file of its own). */
+    void checkDataDirectory(Path dataDir, DataDirectory.State state) {
         if (state == DataDirectory.State.NOT_A_DIRECTORY) {
-            return; // Preflight says so in its own words
+            return; // Preflight and the cloner say so in their own words
         }
         if (privileges.isRoot()) {
             // root hands new directories to the server user; an initialised one owned by someone else is refused
@@ -43,10 +55,6 @@ final class ServerUserAccess {
             requireCreatable("--data-dir", dataDir);
         } else {
             requireOwner(dataDir, state);
-        }
-        Path password = passwordFile.toAbsolutePath().normalize();
-        if (state != DataDirectory.State.INITIALIZED && !password.startsWith(dataDir) && !Files.exists(password)) {
-            requireCreatable("--password-file", password);
         }
     }
 
