@@ -51,6 +51,7 @@ final class ServerUserAccess {
             requireServerUser();
             return;
         }
+        requireUserName();
         if (state == DataDirectory.State.MISSING) {
             requireCreatable("--data-dir", dataDir);
         } else {
@@ -74,6 +75,22 @@ final class ServerUserAccess {
         }
     }
 
+    /**
+     * initdb and postgres look their user up by uid and refuse to run without an entry ("could not look up
+     * effective user ID"); an orchestrator may assign such a uid (OpenShift's arbitrary uids, docker --user 12345).
+     */
+    private void requireUserName() {
+        if (named()) {
+            return;
+        }
+        long uid = privileges.uid();
+        throw new PgWardenException(ErrorCode.ENVIRONMENT, "pgwarden runs as uid " + uid + ", which has no user name"
+                + " (no entry in /etc/passwd), and PostgreSQL's initdb and postgres refuse to run under a uid they"
+                + " cannot look up. Run with a uid the image knows (e.g. docker run --user postgres, or runAsUser set to"
+                + " the postgres uid), or add an entry for uid " + uid + " before starting pgwarden (e.g. 'postgres:x:"
+                + uid + ":0::/var/lib/postgresql:/bin/sh' appended to a group-writable /etc/passwd, or nss_wrapper).");
+    }
+
     /** Unprivileged, the existing directory must belong to this process's uid: PostgreSQL runs with it. */
     private void requireOwner(Path dir, DataDirectory.State state) {
         PosixFileAttributes a;
@@ -95,7 +112,7 @@ final class ServerUserAccess {
                 + " only on a data directory owned by the user it runs as; without root, pgwarden cannot change the owner. "
                 + (subdirectory ? "Use a subdirectory that pgwarden creates itself, e.g. --data-dir="
                 + dir.resolve("pgdata") + ", or give " : "Give ")
-                + "the directory to " + who() + " (as root: chown -R " + chownArgument() + " " + dir + "), or choose"
+                + "the directory to " + who() + " (as root: chown -R " + privileges.effectiveServerUser() + " " + dir + "), or choose"
                 + " another --data-dir.");
     }
 
@@ -118,27 +135,22 @@ final class ServerUserAccess {
                 + ") does not let " + who() + " " + (enter ? "create entries in it" : "enter it") + ". "
                 + (thing.equals("directory")
                 ? "Create " + path + " for " + who() + " beforehand (as root: mkdir -p " + path + " && chown "
-                + chownArgument() + " " + path + "), or choose a --data-dir in a directory " + who() + " can write."
+                + privileges.effectiveServerUser() + " " + path + "), or choose a --data-dir in a directory " + who() + " can write."
                 : "Choose a --password-file in a directory " + who() + " can write, or leave the flag out to keep"
                 + " the password file in the data directory."));
     }
 
-    /** {@code 'postgres' (uid 101)}, or {@code uid 1000650000} for a uid without a name. */
+    /** {@code 'postgres' (uid 101)}. */
     private String self() {
-        return named() ? "'" + privileges.effectiveServerUser() + "' (uid " + privileges.uid() + ")" : who();
+        return who() + " (uid " + privileges.uid() + ")";
     }
 
-    /** {@code 'postgres'}, or {@code uid 1000650000} for a uid without a name. */
+    /** {@code 'postgres'}. */
     private String who() {
-        return named() ? "'" + privileges.effectiveServerUser() + "'" : "uid " + privileges.uid();
+        return "'" + privileges.effectiveServerUser() + "'";
     }
 
-    /** What chown accepts for this process's user: its name, or the bare uid. */
-    private String chownArgument() {
-        return named() ? privileges.effectiveServerUser() : Long.toString(privileges.uid());
-    }
-
-    /** Whether this process's uid has a user name (an orchestrator may assign a uid with no passwd entry). */
+    /** Whether this process's uid has a user name ({@link Privileges} says {@code uid N} when it has none). */
     private boolean named() {
         return !privileges.effectiveServerUser().equals("uid " + privileges.uid());
     }

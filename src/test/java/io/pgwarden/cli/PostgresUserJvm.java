@@ -73,16 +73,28 @@ final class PostgresUserJvm implements AutoCloseable {
 
     /** Starts {@code pgwarden <args>} as postgres, with {@code home} as HOME and working directory. */
     static PostgresUserJvm start(Path distribution, Path home, Path stderr, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=" + USER, "--regid=" + USER, "--init-groups",
-                "--", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        return start(List.of("--reuid=" + USER, "--regid=" + USER, "--init-groups"), USER, distribution, home, stderr, args);
+    }
+
+    /** As {@link #start} under a bare {@code uid} that has no user name (no passwd entry), as orchestrators may assign. */
+    static PostgresUserJvm startAsUid(long uid, Path distribution, Path home, Path stderr, String... args) throws IOException {
+        return start(List.of("--reuid=" + uid, "--regid=" + uid, "--clear-groups"), Long.toString(uid), distribution, home,
+                stderr, args);
+    }
+
+    private static PostgresUserJvm start(List<String> identity, String user, Path distribution, Path home, Path stderr,
+            String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("setpriv"));
+        command.addAll(identity);
+        command.addAll(List.of("--", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "@" + distribution.resolve("jvm.options"), "-jar", distribution.resolve("pgwarden.jar").toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(home.toFile())
                 .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));
         pb.environment().keySet().removeIf(k -> k.startsWith("PG") || k.equals("DATABASE_URL") || k.equals("HEALTH_PORT"));
         pb.environment().put("HOME", home.toString());
-        pb.environment().put("USER", USER);
-        pb.environment().put("LOGNAME", USER);
+        pb.environment().put("USER", user);
+        pb.environment().put("LOGNAME", user);
         pb.environment().put("XDG_CACHE_HOME", home.resolve(".cache").toString());
         return new PostgresUserJvm(pb.start(), stderr);
     }

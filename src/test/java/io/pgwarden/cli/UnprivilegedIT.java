@@ -174,6 +174,29 @@ class UnprivilegedIT {
         }
     }
 
+    @Test
+    void aUidWithoutAUserNameIsRefusedBeforeInitdb() throws Exception {
+        // docker run --user 12345, OpenShift's arbitrary uids: initdb and postgres cannot look the uid up
+        long uid = 54321;
+        assumeTrue(Files.readAllLines(Path.of("/etc/passwd")).stream().noneMatch(l -> l.split(":")[2].equals(Long.toString(uid))),
+                "uid " + uid + " must have no passwd entry");
+        Path anonymous = Files.createDirectory(base.resolve("anonymous"));
+        Files.setOwner(anonymous, anonymous.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(
+                Long.toString(uid)));
+        Path data = anonymous.resolve("data");
+        try (PostgresUserJvm up = PostgresUserJvm.startAsUid(uid, dist, anonymous, base.resolve("anonymous.err"), "up",
+                "--data-dir", data.toString(), "--port", Integer.toString(TestPostgres.freePort()), "--pg-bin",
+                TestPostgres.DEBIAN_15.toString())) {
+            assertThat(up.awaitExit()).as(up.stderr()).isEqualTo(8);
+            assertThat(up.stderr().lines()).contains("error: pgwarden runs as uid " + uid + ", which has no user name (no"
+                    + " entry in /etc/passwd), and PostgreSQL's initdb and postgres refuse to run under a uid they cannot"
+                    + " look up. Run with a uid the image knows (e.g. docker run --user postgres, or runAsUser set to the"
+                    + " postgres uid), or add an entry for uid " + uid + " before starting pgwarden (e.g. 'postgres:x:"
+                    + uid + ":0::/var/lib/postgresql:/bin/sh' appended to a group-writable /etc/passwd, or nss_wrapper).");
+        }
+        assertThat(data).doesNotExist();
+    }
+
     /** The postmaster (from postmaster.pid) runs as postgres and its parent is the pgwarden JVM itself. */
     private static long assertPostmasterIsChildOf(long jvm, Path data) throws IOException {
         long postmaster = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).strip());

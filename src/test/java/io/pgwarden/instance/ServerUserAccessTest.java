@@ -66,16 +66,29 @@ class ServerUserAccessTest {
     }
 
     @Test
-    void aUidWithoutANameIsGivenToChownAsANumberAndAnInitialisedDirectoryGetsNoSubdirectoryAdvice() throws IOException {
+    void aUidWithoutAUserNameIsRefusedBecausePostgresCannotRunUnderIt() {
+        // the JVM's user.name is "?" for such a uid, which Privileges turns into "uid N"
+        Privileges arbitrary = new Privileges(false, "postgres", 1000650000, "uid 1000650000");
+        assertThatThrownBy(() -> new ServerUserAccess(arbitrary).check(tmp.resolve("data"), DataDirectory.State.MISSING,
+                tmp.resolve("data/pgwarden.password")))
+                .isInstanceOfSatisfying(PgWardenException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ENVIRONMENT))
+                .hasMessage("pgwarden runs as uid 1000650000, which has no user name (no entry in /etc/passwd), and"
+                        + " PostgreSQL's initdb and postgres refuse to run under a uid they cannot look up. Run with a uid"
+                        + " the image knows (e.g. docker run --user postgres, or runAsUser set to the postgres uid), or add"
+                        + " an entry for uid 1000650000 before starting pgwarden (e.g. 'postgres:x:1000650000:0::"
+                        + "/var/lib/postgresql:/bin/sh' appended to a group-writable /etc/passwd, or nss_wrapper).");
+    }
+
+    @Test
+    void anInitialisedDirectoryOwnedBySomeoneElseGetsNoSubdirectoryAdvice() throws IOException {
         Path data = Files.createDirectory(tmp.resolve("data"));
         Files.writeString(data.resolve("PG_VERSION"), "15\n");
-        Privileges arbitrary = new Privileges(false, "postgres", 1000650000, "uid 1000650000");
-        assertThatThrownBy(() -> new ServerUserAccess(arbitrary).check(data, DataDirectory.State.INITIALIZED,
+        long uid = ((Number) Files.getAttribute(data, "unix:uid")).longValue();
+        Privileges app = new Privileges(false, "postgres", uid + 4242, "app");
+        assertThatThrownBy(() -> new ServerUserAccess(app).check(data, DataDirectory.State.INITIALIZED,
                 data.resolve("pgwarden.password")))
-                .hasMessageContaining("but pgwarden runs as uid 1000650000, not root, so PostgreSQL runs as uid 1000650000"
-                        + " too and starts only")
-                .hasMessageEndingWith("without root, pgwarden cannot change the owner. Give the directory to uid 1000650000 (as root: chown -R 1000650000 " + data
-                        + "), or choose another --data-dir.");
+                .hasMessageEndingWith("without root, pgwarden cannot change the owner. Give the directory to 'app' (as"
+                        + " root: chown -R app " + data + "), or choose another --data-dir.");
     }
 
     @Test
