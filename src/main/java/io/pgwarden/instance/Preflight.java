@@ -17,8 +17,8 @@ import java.util.Optional;
 /**
  * Everything that can be checked before a single byte is written: what is at the data directory,
  * whether its major matches the binaries, whether a server already runs on it, whether the port is
- * free, and (as root) whether the server user can reach the directory. A failure here leaves the
- * disk exactly as it was.
+ * free, whether the user PostgreSQL runs as exists and can own the directory ({@link ServerUserAccess}), and
+ * (as root) whether the server user can reach the directory. A failure here leaves the disk exactly as it was.
  */
 public final class Preflight {
     private final Privileges privileges;
@@ -38,6 +38,8 @@ public final class Preflight {
     public Result inspect(InstanceConfig config) {
         DataDirectory dir = new DataDirectory(config.dataDir());
         DataDirectory.State state = dir.state();
+        // before the state is judged: a directory this user may not read looks foreign, but the owner is the problem
+        new ServerUserAccess(privileges).check(dir.path(), state, config.passwordFile());
         switch (state) {
             case NOT_A_DIRECTORY -> throw invalid("--data-dir=" + dir.path() + ": this is a file, not a directory;"
                     + " choose a new or empty directory, or an existing data directory.");

@@ -51,6 +51,7 @@ public final class ReplicaCloner {
     public Result clone(CloneRequest request, CloneMethod requested, Consumer<String> progress) {
         Path target = request.target();
         checkTarget(target);
+        new ServerUserAccess(files.privileges()).checkDataDirectory(target, new DataDirectory(target).state());
         CloneStrategy strategy = choose(requested);
         String reason = reason(requested, strategy.method());
         checkMajor(request);

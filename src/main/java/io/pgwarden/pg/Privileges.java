@@ -16,15 +16,42 @@ public final class Privileges {
 
     private final boolean root;
     private final String serverUser;
+    private final long uid;
+    private final String userName;
 
+    /** As {@link #Privileges(boolean, String, long, String)} with this process's own uid and user name. */
     public Privileges(boolean root, String serverUser) {
+        this(root, serverUser, currentUid(), currentUserName());
+    }
+
+    /**
+     * @param root       whether pgwarden runs as uid 0 (server programs then go through setpriv)
+     * @param serverUser the account server programs run as under root
+     * @param uid        this process's uid: the owner PostgreSQL expects of its data directory when not root
+     * @param userName   this process's user name, for messages
+     */
+    public Privileges(boolean root, String serverUser, long uid, String userName) {
         this.root = root;
         this.serverUser = serverUser;
+        this.uid = uid;
+        this.userName = userName;
     }
 
     /** Detects whether this process runs as uid 0. */
     public static Privileges detect(String serverUser) {
         return new Privileges(currentUid() == 0, serverUser == null ? DEFAULT_SERVER_USER : serverUser);
+    }
+
+    /**
+     * This process's user name; {@code uid N} when the uid has no passwd entry (an arbitrary uid given by
+     * the orchestrator, as OpenShift does), where the JVM reports {@code ?}.
+     */
+    static String currentUserName() {
+        return userNameOrUid(System.getProperty("user.name"), currentUid());
+    }
+
+    static String userNameOrUid(String userName, long uid) {
+        return userName == null || userName.isBlank() || userName.equals("?") ? "uid " + uid : userName;
     }
 
     public static long currentUid() {
@@ -40,9 +67,14 @@ public final class Privileges {
         return root;
     }
 
+    /** This process's uid; unprivileged, PostgreSQL runs with it and requires it to own the data directory. */
+    public long uid() {
+        return uid;
+    }
+
     /** The user the server runs as: {@link #serverUser} under root, else the current user. */
     public String effectiveServerUser() {
-        return root ? serverUser : System.getProperty("user.name");
+        return root ? serverUser : userName;
     }
 
     /** {@code command} prefixed with setpriv when running as root, unchanged otherwise. */

@@ -37,6 +37,25 @@ class CloneTargetTest {
     }
 
     @Test
+    void unprivilegedAnEmptyTargetOwnedBySomeoneElseIsRefusedBeforeAnythingIsCopied() throws Exception {
+        Path volume = Files.createDirectories(dir.resolve("volume"));
+        long owner = ((Number) Files.getAttribute(volume, "unix:uid")).longValue();
+        String ownerName = Files.getOwner(volume).getName();
+        Privileges app = new Privileges(false, "postgres", owner + 4242, "app");
+        PgBinaries binaries = new PgBinaries(dir.resolve("bin"), new PgVersion(15), "15.8", BinarySource.SYSTEM, "test");
+        ReplicaCloner cloner = new ReplicaCloner(new SystemProcessRunner(), new ServerFiles(app), binaries, Clock.SYSTEM);
+        // nothing listens on port 1: the check must come before any connection to the primary
+        CloneRequest request = new CloneRequest(volume, io.pgwarden.pg.ConnectionSpec.fromEnv(java.util.Map.of())
+                .withHostPort("127.0.0.1", 1), new Upstream("127.0.0.1", 1, "replicator", "node_b", "node-b"), "pw", null);
+        assertThatThrownBy(() -> cloner.clone(request, CloneMethod.AUTO, line -> { }))
+                .hasMessageStartingWith("--data-dir=" + volume + ": the directory is owned by " + ownerName + " (uid "
+                        + owner + "), but pgwarden runs as 'app' (uid " + (owner + 4242) + "), not root,");
+        try (Stream<Path> left = Files.list(volume)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
     void autoPicksPgBasebackupWhenPresentAndBaseBackupWithoutItIsRefused() throws Exception {
         Path bin = Files.createDirectories(dir.resolve("bin"));
         PgBinaries serverOnly = new PgBinaries(bin, new PgVersion(18), "18.1", BinarySource.EMBEDDED, "embedded test");
