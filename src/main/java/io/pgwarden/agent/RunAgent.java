@@ -13,6 +13,7 @@ import io.pgwarden.instance.ServerFiles;
 import io.pgwarden.instance.ShutdownMode;
 import io.pgwarden.instance.Supervisor;
 import io.pgwarden.migrate.MigrationSettings;
+import io.pgwarden.pg.BinariesRequest;
 import io.pgwarden.pg.BinariesResolver;
 import io.pgwarden.pg.ConnectionSpec;
 import io.pgwarden.pg.PgBinaries;
@@ -78,12 +79,21 @@ public final class RunAgent {
      */
     public int run(TerminationSignal stop) throws InterruptedException {
         // what the settings and the directory alone can refute fails here, before anything binds or downloads
-        new Preflight(privileges).inspect(settings.instance());
+        Preflight.Result inspected = new Preflight(privileges).inspect(settings.instance());
         Preflight.checkPortFree(settings.instance());
+        BinariesRequest wanted = settings.binaries();
+        if (wanted.major() == null && !inspected.needsInit()) {
+            // an existing directory asks for its own major (PG_VERSION), whatever else is installed
+            java.nio.file.Path dir = settings.instance().dataDir();
+            wanted = new io.pgwarden.instance.DataDirectory(dir).version()
+                    .map(v -> new BinariesRequest(settings.binaries().pgBin(), settings.binaries().pgBinOrigin(), v,
+                            dir.resolve("PG_VERSION").toString()))
+                    .orElse(wanted);
+        }
         try (AgentHealth health = AgentHealth.start(settings.health(), clock)) {
             observer.healthServer(health.port());
             health.phase("resolving PostgreSQL binaries");
-            PgBinaries binaries = resolver.resolve(settings.binaries());
+            PgBinaries binaries = resolver.resolve(wanted);
             observer.binaries(binaries);
             InstanceConfig config = settings.instance();
             if (settings.tuning() != null) {

@@ -140,7 +140,8 @@ public final class ServerOptions {
         Optional<Setting> binSetting = sources.find("--pg-bin", pgBin, BinariesResolver.ENV);
         Path bin = sources.resolve(problems, null, InputParsers::path, "--pg-bin", pgBin, BinariesResolver.ENV);
         Path pwFile = sources.resolve(problems, null, InputParsers::path, "--password-file", passwordFile, "PGWARDEN_PASSWORD_FILE");
-        String logValue = sources.resolve(problems, null, s -> s, "--server-log", serverLog, "PGWARDEN_SERVER_LOG");
+        String logValue = sources.resolve(problems, null, ServerOptions::serverLog, "--server-log", serverLog,
+                "PGWARDEN_SERVER_LOG");
         Duration stop = sources.resolve(problems, InstanceConfig.DEFAULT_STOP_TIMEOUT, InputParsers::positiveDuration,
                 "--stop-timeout", stopTimeout, "PGWARDEN_STOP_TIMEOUT");
         Duration start = sources.resolve(problems, InstanceConfig.DEFAULT_START_TIMEOUT, InputParsers::positiveDuration,
@@ -184,6 +185,19 @@ public final class ServerOptions {
                 versionSetting.map(Setting::origin).orElse(null));
         return new Node(new RunSettings(instance, binaries, tuning, clientDefaults, address, migrate.dir(), db,
                 migrate.schema(), migrate.lockTimeout(), monitor), replicaOf);
+    }
+
+    /** {@code -} or a file path whose existing part is not a directory (PostgreSQL appends to it). */
+    private static String serverLog(String text) {
+        if (text.trim().equals("-")) {
+            return "-";
+        }
+        Path file = InputParsers.path(text);
+        if (java.nio.file.Files.isDirectory(file)) {
+            throw new IllegalArgumentException("this is a directory; give a file in it, e.g. "
+                    + file.resolve("postgresql.log") + ", or - for this process's output");
+        }
+        return text.trim();
     }
 
     /** Where {@code --data-dir} came from when not the flag (e.g. "from PGDATA"); null for the flag or the default. */

@@ -124,7 +124,10 @@ public final class PostgresStatusProbe implements AutoCloseable {
         return "SELECT r.rec, current_setting('server_version_num')::int,"
                 + " current_setting('default_transaction_read_only') = 'on',"
                 // pg_control_checkpoint() is superuser/pg_monitor only by default; without it the timeline is unknown
-                + " CASE WHEN has_function_privilege('pg_control_checkpoint()', 'EXECUTE')"
+                // a primary's current timeline is in its WAL file name at once after a promotion, while
+                // pg_control_checkpoint() shows it only after the post-promotion checkpoint (spread, minutes)
+                + " CASE WHEN NOT r.rec THEN ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int"
+                + " WHEN has_function_privilege('pg_control_checkpoint()', 'EXECUTE')"
                 + " THEN (SELECT timeline_id FROM pg_control_checkpoint()) END,"
                 + " CASE WHEN r.rec THEN NULL ELSE pg_current_wal_lsn()::text END,"
                 + " CASE WHEN r.rec THEN pg_last_wal_receive_lsn()::text END,"

@@ -36,6 +36,16 @@ class UpCommandTest {
     }
 
     @Test
+    void aDirectoryAsServerLogIsRefusedBeforeAnythingIsWritten() {
+        Path data = tmp.resolve("data");
+        CliRun r = CliRun.of(Map.of(), "up", "--data-dir", data.toString(), "--server-log", tmp.toString(), "--memory", "1GB");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("error: --server-log=" + tmp + ": this is a directory; give a file in it, e.g. "
+                + tmp.resolve("postgresql.log") + ", or - for this process's output\n");
+        assertThat(data).doesNotExist();
+    }
+
+    @Test
     void tooLittleMemoryIsRefusedBeforeAnythingIsWritten() {
         Path data = tmp.resolve("data");
         CliRun r = CliRun.of(Map.of(), "up", "--data-dir", data.toString(), "--memory", "256MB");

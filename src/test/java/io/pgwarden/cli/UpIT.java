@@ -170,6 +170,15 @@ class UpIT {
         assertThat(Files.readString(data.resolve("log/postgresql.log"))).contains("database system is shut down");
         assertThat(data.resolve("postmaster.pid")).doesNotExist();
         assertThat(work.resolve("not-this-one")).doesNotExist();
+        // without --pg-version the existing directory asks for its own major, though Debian's 15 is installed
+        Path realData = data.toRealPath();
+        try (UpProcess again = UpProcess.start(work, work.resolve("stderr.txt"), "--data-dir", "pg18", "--port",
+                Integer.toString(port), "--memory", "1GB")) {
+            again.awaitLine("ready:");
+            assertThat(again.find("binaries:")).hasValueSatisfying(l -> assertThat(l).startsWith("binaries: PostgreSQL 18.1 from ")
+                    .contains("(" + realData.resolve("PG_VERSION") + "=18)"));
+            assertThat(again.terminate()).isZero();
+        }
     }
 
     @Test

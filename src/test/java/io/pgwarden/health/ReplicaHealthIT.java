@@ -22,9 +22,11 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
-/** The probe endpoints on a real streaming replica of the shared test server (pg_basebackup -R). */
+/** The probe endpoints on a real streaming replica of the shared test server (pg_basebackup -R), then promoted. */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class ReplicaHealthIT {
     /** A base backup and a start on a shared 2-core machine. */
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
@@ -35,6 +37,7 @@ class ReplicaHealthIT {
     private static PostgresStatusProbe probe;
     private static HealthServer server;
     private static HttpProbe http;
+    private static int replicaPort;
 
     @BeforeAll
     static void startReplica() throws IOException {
@@ -46,6 +49,7 @@ class ReplicaHealthIT {
         }
         data = base.resolve("replica");
         int port = TestPostgres.freePort();
+        replicaPort = port;
         run(List.of(TestPostgres.DEBIAN_15.resolve("pg_basebackup").toString(), "-h", "127.0.0.1", "-p",
                 Integer.toString(primary.port()), "-U", "postgres", "-D", data.toString(), "-R", "-X", "stream",
                 "--checkpoint=fast"));
@@ -82,6 +86,7 @@ class ReplicaHealthIT {
     }
 
     @Test
+    @Order(1)
     void streamingReplicaIsAReplicaAndReadyButNotAPrimary() {
         await().atMost(TIMEOUT).until(() -> http.status("/readiness") == 200);
         HttpProbe.Response replica = http.get("/replica");
@@ -107,5 +112,35 @@ class ReplicaHealthIT {
         assertThat(metrics.value("pg_in_recovery")).isEqualTo(1.0);
         assertThat(metrics.value("pg_replication_lag_bytes")).isBetween(0.0, 64.0 * 1024 * 1024);
         assertThat(metrics.value("pg_wal_bytes_total")).isGreaterThanOrEqualTo(0.0);
+    }
+
+    @Test
+    @Order(2)
+    void aPromotedReplicaReportsItsNewTimelineAtOnce() throws Exception {
+        // the primary's timeline must not wait for the post-promotion checkpoint, which is spread over minutes when
+        // there are dirty buffers: replaying ~10 MB of new pages leaves ~1,300 of them for it to write
+        TestPostgres shared = TestPostgres.shared();
+        String lsn;
+        try (java.sql.Connection c = io.pgwarden.pg.PgConnections.open(shared.spec()); java.sql.Statement st = c.createStatement()) {
+            st.execute("DROP TABLE IF EXISTS replica_health_it_fill");
+            st.execute("CREATE TABLE replica_health_it_fill AS SELECT g, repeat('x', 500) AS pad FROM generate_series(1, 20000) g");
+            try (java.sql.ResultSet rs = st.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+                rs.next();
+                lsn = rs.getString(1);
+            }
+            st.execute("DROP TABLE replica_health_it_fill");
+        }
+        await().atMost(TIMEOUT).until(() -> {
+            HttpProbe.Response r = http.get("/replica");
+            return r.status() == 200 && Lsn.parse(r.json().at("/postgres/replay_lsn").asText()).compareTo(Lsn.parse(lsn)) >= 0;
+        });
+        try (java.sql.Connection c = io.pgwarden.pg.PgConnections.open(TestPostgres.shared().spec()
+                .withHostPort("127.0.0.1", replicaPort)); java.sql.Statement st = c.createStatement()) {
+            st.execute("SELECT pg_promote(true, 60)");
+        }
+        HttpProbe.Response primary = http.get("/primary");
+        assertThat(primary.status()).as(primary.body()).isEqualTo(200);
+        assertThat(primary.json().at("/postgres/timeline").asLong()).isEqualTo(2);
+        assertThat(PrometheusText.parse(http.get("/metrics").body()).value("pg_timeline_id")).isEqualTo(2.0);
     }
 }
