@@ -139,6 +139,7 @@ public final class RunAgent {
             health.invalidatePostgres();
             started.countDown();
         });
+        stop.onRepeat(supervisor::hurry);
         CompletableFuture<Supervisor.Outcome> outcome = new CompletableFuture<>();
         Thread supervision = new Thread(() -> {
             try {
@@ -191,7 +192,8 @@ public final class RunAgent {
         health.markStopped();
         ShutdownMode mode = null;
         if (!outcome.isDone()) {
-            log.info("stopping PostgreSQL ({}): smart, then fast after {}", stop.reason(),
+            log.info("stopping PostgreSQL ({}): smart, then fast after {} (send the signal again, e.g. Ctrl-C, to stop fast now)",
+                    stop.reason(),
                     io.pgwarden.core.Durations.format(settings.instance().stopTimeout()));
             mode = supervisor.requestStop();
         }

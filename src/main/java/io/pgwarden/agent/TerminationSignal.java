@@ -17,6 +17,7 @@ public final class TerminationSignal {
 
     private final CountDownLatch requested = new CountDownLatch(1);
     private volatile String signal;
+    private volatile Runnable onRepeat = () -> { };
 
     private TerminationSignal() {
     }
@@ -25,7 +26,7 @@ public final class TerminationSignal {
     public static TerminationSignal install() {
         TerminationSignal t = new TerminationSignal();
         for (String name : new String[] {"TERM", "INT"}) {
-            Signal.handle(new Signal(name), s -> t.request("SIG" + s.getName()));
+            Signal.handle(new Signal(name), s -> t.received("SIG" + s.getName()));
         }
         return t;
     }
@@ -41,6 +42,20 @@ public final class TerminationSignal {
             signal = reason;
             log.info("{} received; stopping", reason);
             requested.countDown();
+        }
+    }
+
+    /** What a second signal does while the first is being handled (e.g. a fast shutdown instead of waiting). */
+    public void onRepeat(Runnable action) {
+        this.onRepeat = action;
+    }
+
+    private void received(String name) {
+        if (isRequested()) {
+            log.info("{} received again; hurrying", name);
+            onRepeat.run();
+        } else {
+            request(name);
         }
     }
 

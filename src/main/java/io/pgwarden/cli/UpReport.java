@@ -109,7 +109,8 @@ final class UpReport implements RunObserver {
     @Override
     public void stopped(Supervisor.Outcome outcome, ShutdownMode mode) {
         line(out, outcome == Supervisor.Outcome.EXITED ? "stopped: PostgreSQL was shut down from outside pgwarden (exit 0)"
-                : "stopped: PostgreSQL shut down cleanly");
+                : "stopped: PostgreSQL shut down cleanly" + (mode == ShutdownMode.FAST ? " (fast: clients were disconnected)"
+                : mode == ShutdownMode.IMMEDIATE ? " (immediate: the next start runs crash recovery)" : ""));
     }
 
     private static void line(PrintWriter to, String text) {

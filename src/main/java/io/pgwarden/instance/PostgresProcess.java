@@ -21,6 +21,9 @@ public final class PostgresProcess implements ServerProcess {
     private final ProcessRunner runner;
     private final String name;
 
+    /** A mode asked for by {@link #escalate} while stopping; null until then. */
+    private volatile ShutdownMode escalatedTo;
+
     public PostgresProcess(Process process, ProcessRunner runner, String name) {
         this.process = process;
         this.runner = runner;
@@ -43,17 +46,31 @@ public final class PostgresProcess implements ServerProcess {
     }
 
     @Override
+    public void escalate(ShutdownMode mode) {
+        if (process.isAlive()) {
+            escalatedTo = mode;
+            log.info("{}: {} shutdown of PostgreSQL (pid {}) now, as asked", name, mode.name().toLowerCase(), pid());
+            signal(mode.signal());
+        }
+    }
+
+    @Override
     public ShutdownMode stop(Duration timeout) {
         for (ShutdownMode mode : ShutdownMode.values()) {
             if (!process.isAlive()) {
                 return null;
             }
+            ShutdownMode asked = escalatedTo;
+            if (asked != null && mode.compareTo(asked) < 0) {
+                continue; // already escalated past this mode
+            }
             log.info("{}: stopping PostgreSQL (pid {}) with {} shutdown", name, pid(), mode.name().toLowerCase());
             signal(mode.signal());
             try {
                 if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    log.info("{}: PostgreSQL stopped ({} shutdown, exit {})", name, mode.name().toLowerCase(), process.exitValue());
-                    return mode;
+                    ShutdownMode done = escalatedTo != null && escalatedTo.compareTo(mode) > 0 ? escalatedTo : mode;
+                    log.info("{}: PostgreSQL stopped ({} shutdown, exit {})", name, done.name().toLowerCase(), process.exitValue());
+                    return done;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

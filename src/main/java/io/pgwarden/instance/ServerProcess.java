@@ -18,6 +18,12 @@ public interface ServerProcess {
      */
     ShutdownMode stop(Duration timeout);
 
+    /**
+     * Moves a {@link #stop} in progress (or about to start) on to {@code mode} at once, e.g. fast when the user
+     * asks a second time; {@link #stop} then reports that mode. Does nothing when the server has exited.
+     */
+    void escalate(ShutdownMode mode);
+
     /** Asks the server to re-read its configuration (SIGHUP). */
     void reload();
 }

@@ -162,6 +162,20 @@ public final class Supervisor {
         return server == null ? null : server.stop(stopTimeout);
     }
 
+    /**
+     * Makes a stop in progress fast at once (clients are disconnected, their transactions rolled back):
+     * for a second Ctrl-C or SIGTERM while a smart shutdown waits for clients.
+     */
+    public void hurry() {
+        ServerProcess server;
+        synchronized (lock) {
+            server = stopping ? current : null;
+        }
+        if (server != null) {
+            server.escalate(ShutdownMode.FAST);
+        }
+    }
+
     /** The server currently running, or null. */
     public ServerProcess current() {
         synchronized (lock) {

@@ -205,6 +205,36 @@ class UpIT {
     }
 
     @Test
+    void aSecondSignalStopsFastInsteadOfWaitingForClients() throws Exception {
+        int port = TestPostgres.freePort();
+        Path data = work.resolve("hurry");
+        try (UpProcess up = UpProcess.start(work, work.resolve("stderr.txt"), "--data-dir", "hurry", "--port",
+                Integer.toString(port), "--memory", "1GB", "--stop-timeout", "10m")) {
+            up.awaitLine("ready:");
+            String password = Files.readString(data.resolve("pgwarden.password")).strip();
+            try (Connection client = PgConnections.open(spec(port, password))) {
+                // a smart shutdown waits for this idle client for --stop-timeout (10 minutes) ...
+                signal(up, "TERM");
+                await().atMost(WAIT).until(() -> Files.readString(work.resolve("stderr.txt")).contains("with smart shutdown"));
+                assertThat(up.process.isAlive()).isTrue();
+                // ... unless asked again
+                signal(up, "TERM");
+                await().atMost(WAIT).until(() -> !up.process.isAlive());
+                assertThat(up.process.exitValue()).isZero();
+                assertThat(client.isValid(5)).isFalse();
+            }
+            await().atMost(WAIT).until(() -> up.find("stopped:").isPresent());
+            assertThat(up.find("stopped:")).hasValue("stopped: PostgreSQL shut down cleanly (fast: clients were disconnected)");
+        }
+        assertThat(Files.readString(data.resolve("log/postgresql.log"))).contains("received fast shutdown request");
+    }
+
+    private static void signal(UpProcess up, String name) {
+        assertThat(new SystemProcessRunner().run(List.of("kill", "-s", name, Long.toString(up.process.pid())),
+                Duration.ofSeconds(10)).exitCode()).isZero();
+    }
+
+    @Test
     void aServerThatKeepsCrashingEndsUpWithExitCode9() throws Exception {
         int port = TestPostgres.freePort();
         Path data = work.resolve("crashy");

@@ -56,6 +56,11 @@ class SupervisorTest {
         }
 
         @Override
+        public void escalate(ShutdownMode mode) {
+            stops.add(mode);
+        }
+
+        @Override
         public ShutdownMode stop(Duration timeout) {
             stops.add(ShutdownMode.SMART);
             exit.complete(0);
