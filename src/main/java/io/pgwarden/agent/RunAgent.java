@@ -150,30 +150,53 @@ public final class RunAgent {
             stop.request("end of supervision");
         }, "supervisor");
         supervision.start();
-        while (started.getCount() > 0 && !outcome.isDone() && !stop.await(START_POLL_MILLIS)) {
-            // waiting for the first start; a stop request or a failed start ends the wait
-        }
-        // postmaster.pid says "stopping" from the moment a smart or fast shutdown begins, whoever asked for it
-        java.nio.file.Path dataDir = instance.config().dataDir();
-        health.attachOwned(superuser, () -> io.pgwarden.instance.PostmasterPid.read(dataDir)
-                .map(pid -> pid.status().equals("stopping")).orElse(false));
-        try (MigrationRunner migrations = migrations(health, superuser)) {
-            if (migrations != null) {
-                migrations.start();
+        boolean served = false;
+        try {
+            while (started.getCount() > 0 && !outcome.isDone() && !stop.await(START_POLL_MILLIS)) {
+                // waiting for the first start; a stop request or a failed start ends the wait
             }
-            ServerMonitor monitor = new ServerMonitor(health.postgres(), superuser.display(), () -> {
+            // postmaster.pid says "stopping" from the moment a smart or fast shutdown begins, whoever asked for it
+            java.nio.file.Path dataDir = instance.config().dataDir();
+            health.attachOwned(superuser, () -> io.pgwarden.instance.PostmasterPid.read(dataDir)
+                    .map(pid -> pid.status().equals("stopping")).orElse(false));
+            try (MigrationRunner migrations = migrations(health, superuser)) {
                 if (migrations != null) {
-                    migrations.trigger();
+                    migrations.start();
                 }
-            });
-            LoopHeartbeat beat = health.loops().register("monitor", MONITOR_MAX_SILENCE);
-            while (!stop.isRequested()) {
-                beat.runCycle(monitor::cycle);
-                stop.await(settings.monitorInterval().toMillis());
+                ServerMonitor monitor = new ServerMonitor(health.postgres(), superuser.display(), () -> {
+                    if (migrations != null) {
+                        migrations.trigger();
+                    }
+                });
+                LoopHeartbeat beat = health.loops().register("monitor", MONITOR_MAX_SILENCE);
+                while (!stop.isRequested()) {
+                    beat.runCycle(monitor::cycle);
+                    stop.await(settings.monitorInterval().toMillis());
+                }
+                health.loops().unregister(beat);
             }
-            health.loops().unregister(beat);
+            served = true;
+        } finally {
+            if (!served) {
+                // an exception (or an interrupt) ended the agent: PostgreSQL must not outlive it as an orphan
+                stop.request("agent failure");
+                stopAfterFailure(supervisor, supervision, outcome, health, stop);
+            }
         }
         return shutdown(supervisor, supervision, outcome, health, stop);
+    }
+
+    /** {@link #shutdown} while another exception is on its way out: what this one throws is logged, not raised. */
+    private void stopAfterFailure(Supervisor supervisor, Thread supervision, CompletableFuture<Supervisor.Outcome> outcome,
+            AgentHealth health, TerminationSignal stop) {
+        try {
+            shutdown(supervisor, supervision, outcome, health, stop);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.error("interrupted while stopping PostgreSQL after a failure; it may still be running");
+        } catch (RuntimeException e) {
+            log.error("stopping PostgreSQL after a failure failed too: {}", e.getMessage());
+        }
     }
 
     /** Migrations of {@code --database}, applied while the server is a writable primary; null without a directory. */

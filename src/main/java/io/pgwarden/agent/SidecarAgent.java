@@ -23,10 +23,17 @@ public final class SidecarAgent {
 
     private final SidecarSettings settings;
     private final Clock clock;
+    private MigrationRetry migrationRetry = MigrationRetry.defaults();
 
     public SidecarAgent(SidecarSettings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
+    }
+
+    /** When failed migration runs are retried or re-checked; the production defaults unless a test shortens them. */
+    SidecarAgent migrationRetry(MigrationRetry retry) {
+        this.migrationRetry = java.util.Objects.requireNonNull(retry, "retry");
+        return this;
     }
 
     /**
@@ -69,7 +76,7 @@ public final class SidecarAgent {
         MigrationSettings ms = new MigrationSettings(settings.target(), settings.migrationsDir(), settings.historySchema(),
                 settings.lockTimeout());
         return new MigrationRunner(ms, health.migrations(), health.loops(), () -> writablePrimary(health),
-                () -> health.postgres().lastKnown().reachable(), clock);
+                () -> health.postgres().lastKnown().reachable(), clock, migrationRetry);
     }
 
     static boolean writablePrimary(AgentHealth health) {

@@ -18,6 +18,11 @@ public final class MigrationStatusBoard {
         chains.put(status.chain(), status);
     }
 
+    /** Forgets every chain not named in {@code names} (a chain gone from the directory and the history). */
+    public void retain(java.util.Collection<String> names) {
+        chains.keySet().retainAll(java.util.Set.copyOf(names));
+    }
+
     /** Every chain, sorted by name. */
     public List<MigrationChainStatus> chains() {
         return chains.values().stream().sorted(Comparator.comparing(MigrationChainStatus::chain)).toList();

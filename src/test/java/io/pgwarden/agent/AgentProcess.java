@@ -47,6 +47,11 @@ final class AgentProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** The agent's process id (the JVM's: it is the parent of the postmaster it starts). */
+    long pid() {
+        return process.pid();
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }
