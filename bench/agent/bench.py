@@ -10,7 +10,9 @@ then measures, for the agent process only (not PostgreSQL):
     seconds (default 60) in the same window, in total and per thread name (/proc/<pid>/task/*/comm);
   - requests per second and p99 latency of GET /readiness under wrk (-t2 -c16), --runs runs of
     --duration seconds each, alternating the two agents; the median of the runs is reported.
-Prints a table with the pgwarden/Patroni ratio and writes it to bench/agent/last-run.txt.
+Prints a table with the pgwarden/Patroni ratio and the idle CPU per thread, and writes it to
+bench/agent/last-run.txt. --idle-only stops after the idle window (no wrk runs, last-run.txt untouched):
+for iterating on idle CPU, about 2 minutes a run.
 Needs root (PostgreSQL and Patroni run as 'postgres' through setpriv), wrk, patroni, etcd,
 postgresql-15. Never part of ./mvnw verify.
 """

@@ -67,9 +67,10 @@ public final class HealthServer implements AutoCloseable {
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
-        // The JDK server closes keep-alive connections idle for sun.net.httpserver.idleInterval (30 s) from a timer
-        // thread that wakes every clockTick (10 s by default) even when there is no connection at all. Checking at
-        // the idle interval itself still closes an idle connection within 30-60 s and wakes a third as often.
+        // The JDK server closes keep-alive connections idle for sun.net.httpserver.idleInterval (30 s), and accepted
+        // ones that never sent a request, from a timer thread that wakes every clockTick (10 s by default) even with
+        // no connection at all. Checking at the idle interval itself still closes such a connection within 30-60 s
+        // and wakes a third as often (bench/agent: idle CPU per thread).
         if (System.getProperty(CLOCK_TICK_PROPERTY) == null) {
             System.setProperty(CLOCK_TICK_PROPERTY, Long.toString(IDLE_CHECK_MILLIS));
         }
