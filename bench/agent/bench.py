@@ -6,10 +6,13 @@ Starts, on loopback and free ports, each managing its own PostgreSQL 15 (Debian 
   - Patroni           (Debian's package, with a local etcd as its DCS)
 then measures, for the agent process only (not PostgreSQL):
   - resident memory (VmRSS from /proc/<pid>/status; max of samples) and CPU (run time of all threads
-    from /proc/<pid>/task/*/schedstat, nanosecond resolution) while both sit idle for --idle seconds (default 60) in the same window;
+    from /proc/<pid>/task/*/schedstat, nanosecond resolution, sampled every 5 s) while both sit idle for --idle
+    seconds (default 60) in the same window, in total and per thread name (/proc/<pid>/task/*/comm);
   - requests per second and p99 latency of GET /readiness under wrk (-t2 -c16), --runs runs of
     --duration seconds each, alternating the two agents; the median of the runs is reported.
-Prints a table with the pgwarden/Patroni ratio and writes it to bench/agent/last-run.txt.
+Prints a table with the pgwarden/Patroni ratio and the idle CPU per thread, and writes it to
+bench/agent/last-run.txt. --idle-only stops after the idle window (no wrk runs, last-run.txt untouched):
+for iterating on idle CPU, about 2 minutes a run.
 Needs root (PostgreSQL and Patroni run as 'postgres' through setpriv), wrk, patroni, etcd,
 postgresql-15. Never part of ./mvnw verify.
 """
@@ -64,16 +67,31 @@ def rss_kb(pid):
     return 0
 
 
-def cpu_ns(pid):
-    """CPU time of every thread, in nanoseconds (/proc/<pid>/task/*/schedstat: far finer than stat's 10 ms ticks)."""
-    total = 0
+def thread_ns(pid):
+    """Run time per thread: {tid: (name, ns)}; the name is /proc/<pid>/task/<tid>/comm (15 characters at most)."""
+    out = {}
     for tid in os.listdir(f"/proc/{pid}/task"):
         try:
+            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                name = f.read().strip()
             with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
-                total += int(f.read().split()[0])
+                out[tid] = (name, int(f.read().split()[0]))
         except OSError:
             pass  # a thread that ended meanwhile
-    return total
+    return out
+
+
+def per_thread(before, seen, elapsed):
+    """CPU % of one core per thread name over the window, largest first. "seen" holds the last sample of every
+    thread seen during the window, so a thread that ended keeps the time it ran until its last sample (only what it
+    ran after that is lost), and one that started meanwhile counts from zero. The JVM starts and ends C1 compiler
+    threads on demand, so comparing process totals at the two ends would count an ended thread's whole life as
+    negative time."""
+    by_name = {}
+    for tid, (name, ns) in seen.items():
+        spent = ns - before.get(tid, (name, 0))[1]
+        by_name[name] = by_name.get(name, 0) + spent
+    return sorted(((n, ns / 1e9 / elapsed * 100) for n, ns in by_name.items()), key=lambda x: -x[1])
 
 
 def java_pid(launcher_pid):
@@ -113,6 +131,8 @@ def main():
     ap.add_argument("--idle", type=int, default=60, help="idle measurement window, seconds (default 60)")
     ap.add_argument("--runs", type=int, default=5, help="wrk runs per agent (default 5)")
     ap.add_argument("--duration", type=int, default=10, help="seconds per wrk run (default 10)")
+    ap.add_argument("--idle-only", action="store_true",
+                    help="measure only the idle window (RSS, CPU, CPU per thread), no wrk runs; last-run.txt is not written")
     ap.add_argument("--keep", action="store_true", help="keep the work directory (logs) for inspection")
     args = ap.parse_args()
     if os.geteuid() != 0:
@@ -180,15 +200,29 @@ def main():
         time.sleep(10)
 
         pids = {"pgwarden": java_pid(pw.pid), "patroni": pa.pid}
-        t0 = {k: cpu_ns(p) for k, p in pids.items()}
+        threads0 = {k: thread_ns(p) for k, p in pids.items()}
+        seen = {k: dict(v) for k, v in threads0.items()}
         rss_max = {k: rss_kb(p) for k, p in pids.items()}
         start = time.time()
         while time.time() - start < args.idle:
             time.sleep(5)
             for k, p in pids.items():
                 rss_max[k] = max(rss_max[k], rss_kb(p))
+                seen[k].update(thread_ns(p))
         elapsed = time.time() - start
-        cpu = {k: (cpu_ns(p) - t0[k]) / 1e9 / elapsed * 100 for k, p in pids.items()}
+        threads = {k: per_thread(threads0[k], seen[k], elapsed) for k in pids}
+        cpu = {k: sum(c for _, c in threads[k]) for k in pids}
+        thread_lines = []
+        for k in pids:
+            shown = [f"{n} {c:.4f}" for n, c in threads[k] if c >= 0.0005]
+            thread_lines.append(f"idle CPU per thread, {k} (% of one core, >= 0.0005): " + ", ".join(shown))
+        if args.idle_only:
+            print(f"idle window {elapsed:.0f}s, {os.cpu_count()} CPUs")
+            print(f"{'metric':<34}{'pgwarden run':>14}{'Patroni':>14}{'ratio':>10}")
+            print(row("idle RSS, MB (max of samples)", rss_max["pgwarden"] / 1024, rss_max["patroni"] / 1024))
+            print(row("idle CPU, % of one core", cpu["pgwarden"], cpu["patroni"], digits=3))
+            print("\n".join(thread_lines))
+            return
 
         results = {"pgwarden": [], "patroni": []}
         for _ in range(args.runs):
@@ -208,6 +242,7 @@ def main():
             row("/readiness p99 latency, ms (median)", p99["pgwarden"], p99["patroni"], digits=2),
             row("RSS after load, MB", rss_after["pgwarden"] / 1024, rss_after["patroni"] / 1024),
             "targets: pgwarden idle RSS <= 64 MB, idle CPU <= 0.05% of a core",
+            *thread_lines,
             "runs (req/s, p99 ms): " + json.dumps(results),
         ]
         text = "\n".join(lines)

@@ -67,7 +67,7 @@ class AgentCommandsTest {
         assertThat(cli.execute("sidecar", "--help")).isZero();
         assertThat(out.toString().replaceAll("\\s+", " ")).contains("Env: DATABASE_URL").contains("Env: HEALTH_PORT").contains("Env: MIGRATIONS_DIR")
                 .contains("CONFIGMAP_PATH").contains("--wait-timeout")
-                .contains("/primary (alias /read-write)").contains("Env: PGWARDEN_MONITOR_INTERVAL. Default: 2s.");
+                .contains("/primary (alias /read-write)").contains("Env: PGWARDEN_MONITOR_INTERVAL. Default: 10s.");
         out.getBuffer().setLength(0);
         assertThat(cli.execute("run", "--help")).isZero();
         assertThat(out.toString().replaceAll("\\s+", " ")).contains("Env: PGDATA").contains("Env: HEALTH_PORT").contains("POSTGRES_MEMORY")
