@@ -71,8 +71,7 @@ public final class RejoinCommand extends AbstractCommand {
                     + " Default: as for 'pgwarden up', for the data directory's major.")
     String pgBin;
 
-    @Option(names = "--no-rewind", description = "Do not try pg_rewind; clone afresh (needed to follow a primary of another cluster)."
-            + " Env: PGWARDEN_NO_REWIND=true.")
+    @Option(names = "--no-rewind", description = "Do not try pg_rewind; clone afresh. Env: PGWARDEN_NO_REWIND=true.")
     Boolean noRewind;
 
     @Option(names = "--no-start", description = "Leave the replica stopped. Env: PGWARDEN_NO_START=true.")
