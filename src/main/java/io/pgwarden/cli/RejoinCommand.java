@@ -5,10 +5,13 @@ import io.pgwarden.config.Problems;
 import io.pgwarden.config.Setting;
 import io.pgwarden.core.Clock;
 import io.pgwarden.core.ErrorCode;
+import io.pgwarden.core.PgVersion;
 import io.pgwarden.core.PgWardenException;
 import io.pgwarden.instance.DataDirectory;
 import io.pgwarden.instance.InstanceConfig;
+import io.pgwarden.instance.ManagedConfigReader;
 import io.pgwarden.instance.PostgresLauncher;
+import io.pgwarden.instance.PostmasterPid;
 import io.pgwarden.instance.RejoinRequest;
 import io.pgwarden.instance.Rejoiner;
 import io.pgwarden.instance.ServerFiles;
@@ -30,14 +33,18 @@ import picocli.CommandLine.Option;
 /** {@code pgwarden rejoin}: turns a former primary into a replica of the new one. */
 @Command(name = "rejoin", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-                "Turns this node (a former primary) into a streaming replica of the new primary: stops it cleanly if it"
+                "Turns this node (a former primary) into a streaming replica of the new primary. First, before anything"
+                        + " is stopped or moved, it connects to --primary and checks that it is another node (not this one),"
+                        + " a writable primary (not in recovery), of the same major and the same cluster (system identifier;"
+                        + " another cluster only with --no-rewind). Then it stops this node cleanly if it"
                         + " runs, rewinds it with pg_rewind when the binaries have it and the directory allows it (data"
                         + " checksums or wal_log_hints), otherwise (or when pg_rewind fails) moves the old directory aside"
                         + " to <data-dir>.before-rejoin-<time> and clones afresh. It prints which, and why.",
                 "The node keeps its own pgwarden.conf (port, listen addresses, tuning) and pg_hba.conf; standby.signal,"
                         + " primary_conninfo and primary_slot_name are written, and the role and slot are created on the"
                         + " new primary. Then the replica is started (detached; --no-start to leave that to"
-                        + " 'pgwarden up --replica-of').",
+                        + " 'pgwarden up --replica-of', whose complete command it prints). If a fresh clone fails, the old"
+                        + " directory is moved back.",
                 "pg_rewind needs the old primary's WAL back to the last checkpoint before the promotion: keep"
                         + " wal_keep_size large enough, or the rejoin falls back to a clone.",
                 "The new primary's superuser password: --primary-password-file, PGPASSWORD, else this node's own"
@@ -49,8 +56,9 @@ import picocli.CommandLine.Option;
                 "  pgwarden rejoin --primary 10.0.0.2:5432 --no-rewind      # always clone afresh",
                 ""},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:the node is a replica of the new primary", "1:the rewind/clone or the start failed",
-                "2:invalid flag or environment variable", "8:a program or file is missing", "9:the replica did not start"})
+        exitCodeList = {"0:the node is a replica of the new primary", "1:the new primary did not answer, or the rewind/clone or the start failed",
+                "2:invalid flag or environment variable, or --primary cannot be followed (this node, a replica, another"
+                        + " major or cluster)", "8:a program or file is missing", "9:the replica did not start"})
 public final class RejoinCommand extends AbstractCommand {
     @Option(names = "--primary", paramLabel = "HOST:PORT", description = "The new primary. Env: PGWARDEN_PRIMARY. Required.")
     String primary;
@@ -103,6 +111,7 @@ public final class RejoinCommand extends AbstractCommand {
         }
         PgBinaries binaries = BinariesResolver.defaults(env(), System.err).resolve(new BinariesRequest(bin,
                 binSetting.map(Setting::origin).orElse(null), dir.version().orElse(null), "PG_VERSION of " + data));
+        Integer portBeforeStop = PostmasterPid.read(data).map(PostmasterPid::port).filter(p -> p > 0).orElse(null);
         Privileges privileges = Privileges.detect(null);
         ServerFiles files = new ServerFiles(privileges);
         SystemProcessRunner runner = new SystemProcessRunner();
@@ -116,7 +125,9 @@ public final class RejoinCommand extends AbstractCommand {
                 + (result.method() == Rejoiner.Method.REWIND ? "pg_rewind" : "a fresh clone") + " (" + result.reason() + ")"
                 + "; slot '" + r.upstream().slot() + "'");
         if (!start) {
-            out().println("not started (--no-start): run 'pgwarden up --data-dir " + data + " --replica-of " + to + "'");
+            RejoinUpHint hint = new RejoinUpHint(data, portBeforeStop, bin, dir.version().map(PgVersion::major).orElse(null),
+                    r.upstream(), r.replicationPasswordFile(), r.primarySuperuser().user(), primaryPasswordFile(sources, data));
+            out().println("not started (--no-start); start it supervised with: " + hint.render());
             return 0;
         }
         ServerProcess server = new PostgresLauncher(runner, files, binaries, launchConfig(data), Clock.SYSTEM).start();
@@ -129,15 +140,25 @@ public final class RejoinCommand extends AbstractCommand {
     private static InstanceConfig launchConfig(Path data) {
         int port = 5432;
         try {
-            for (String line : Files.readAllLines(data.resolve("pgwarden.conf"))) {
-                if (line.startsWith("port = '")) {
-                    port = Integer.parseInt(line.substring(8, line.indexOf('\'', 8)));
-                }
-            }
-        } catch (java.io.IOException | RuntimeException e) {
+            port = Integer.parseInt(ManagedConfigReader.settings(data).getOrDefault("port", "5432"));
+        } catch (NumberFormatException e) {
             // the port is only used in messages here
         }
         return InstanceConfig.local(data, port);
+    }
+
+    /**
+     * The file the primary's password came from, as {@link ReplicationFlags} chose it: --primary-password-file, else
+     * none when PGPASSWORD is set (up reads it too), else the node's own pgwarden.password when readable.
+     */
+    private Path primaryPasswordFile(ConfigSources sources, Path data) {
+        Optional<Setting> given = sources.find("--primary-password-file", replication.primaryPasswordFile,
+                "PGWARDEN_PRIMARY_PASSWORD_FILE");
+        if (given.isPresent()) {
+            return Path.of(given.get().value().strip()).toAbsolutePath().normalize();
+        }
+        Path own = data.resolve(InstanceConfig.PASSWORD_FILE_NAME);
+        return sources.env("PGPASSWORD") == null && Files.isReadable(own) ? own : null;
     }
 
     private static String flag(Boolean b) {

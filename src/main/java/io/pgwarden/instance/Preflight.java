@@ -132,18 +132,23 @@ public final class Preflight {
                         + "). Run with --pg-version " + major + " (or --pg-bin pointing at PostgreSQL " + major
                         + "), or upgrade the directory with pg_upgrade first.");
             }
-            Optional<Long> running = dir.runningPostmaster();
-            if (running.isPresent()) {
-                throw new PgWardenException(ErrorCode.FAILED, "Data directory " + dir.path()
-                        + " is in use by a running PostgreSQL (pid " + running.get() + "); stop it first"
-                        + " (pg_ctl -D " + dir.path() + " stop) or use another --data-dir.");
-            }
+            requireNotRunning(dir);
         }
         checkPortFree(config);
         if (privileges.isRoot()) {
             checkReachable(dir.path());
         }
         return result;
+    }
+
+    /** Fails (FAILED, exit 1) when a live postmaster owns the directory ({@link DataDirectory#runningPostmaster()}). */
+    public static void requireNotRunning(DataDirectory dir) {
+        Optional<Long> running = dir.runningPostmaster();
+        if (running.isPresent()) {
+            throw new PgWardenException(ErrorCode.FAILED, "Data directory " + dir.path()
+                    + " is in use by a running PostgreSQL (pid " + running.get() + "); stop it first"
+                    + " (pg_ctl -D " + dir.path() + " stop) or use another --data-dir.");
+        }
     }
 
     /** Ports after a taken one tried for a suggestion; enough to skip a neighbour or two, cheap to bind-test. */

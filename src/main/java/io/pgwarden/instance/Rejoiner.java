@@ -21,13 +21,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns a former primary into a replica of the new one: stops it cleanly if it runs, rewinds it with
+ * Turns a former primary into a replica of the new one. First, before anything is stopped or moved, it checks
+ * that the new primary answers and can be followed ({@link NewPrimaryCheck}: not this node itself, writable, same
+ * major, same cluster unless pg_rewind was ruled out). Then it stops the node cleanly if it runs, rewinds it with
  * {@code pg_rewind} when the binaries have it and the directory allows it (data checksums or
  * wal_log_hints), and otherwise, or when pg_rewind fails, moves the old directory aside and clones
  * afresh ({@link ReplicaCloner}). Either way it keeps the node's own managed configuration (port, listen
  * addresses, tuning, pg_hba.conf), writes the standby configuration and makes sure the role and slot
- * exist on the new primary. The {@link Result} says which method was used and why. It does not start
- * the server.
+ * exist on the new primary. A clone that fails puts the old directory back. The {@link Result} says which method
+ * was used and why. It does not start the server.
  */
 public final class Rejoiner {
     private static final Logger log = LoggerFactory.getLogger(Rejoiner.class);
@@ -62,14 +64,19 @@ public final class Rejoiner {
             throw new PgWardenException(ErrorCode.INVALID_INPUT, "--data-dir=" + dir + ": not a PostgreSQL data directory,"
                     + " so there is nothing to rejoin. Clone a new replica with 'pgwarden up --replica-of HOST:PORT'.");
         }
+        Upstream up = request.upstream();
+        // everything that can refuse the rejoin runs before the node is stopped or its directory moved
+        NewPrimaryCheck.Facts primary = new NewPrimaryCheck().verify(dir, request.newPrimarySuperuser(), up.address(),
+                !request.rewindAllowed());
+        progress.accept("the new primary " + up.address() + " is a writable PostgreSQL " + primary.major() + " (system"
+                + " identifier " + primary.systemIdentifier() + ", data directory " + primary.dataDirectory() + ")");
+        String password = ReplicationPassword.resolve(files, request.replicationPasswordFile(), dir, up.role());
+        String whyNot = new RewindCheck(runner, binaries).blocker(dir, request.rewindAllowed());
         ShutdownMode stopped = new PostmasterStopper(runner).stop(dir, request.stopTimeout());
         if (stopped != null) {
             progress.accept("stopped the running server of " + dir + " (" + stopped.name().toLowerCase() + " shutdown)");
         }
         Map<String, String> own = readOwnFiles(dir);
-        Upstream up = request.upstream();
-        String password = ReplicationPassword.resolve(files, request.replicationPasswordFile(), dir, up.role());
-        String whyNot = new RewindCheck(runner, binaries).blocker(dir, request.rewindAllowed());
         if (whyNot == null) {
             progress.accept("rewinding " + dir + " to the new primary " + up.address() + " with pg_rewind");
             String failure = withOwnLogKept(dir, () -> new Rewind(runner, files, binaries).run(dir, request.newPrimarySuperuser(),
@@ -83,10 +90,36 @@ public final class Rejoiner {
         progress.accept("not using pg_rewind (" + whyNot + "); cloning afresh");
         Path aside = moveAside(dir);
         progress.accept("moved the old data directory to " + aside + " (remove it once the replica is healthy)");
-        CloneRequest clone = new CloneRequest(dir, request.newPrimarySuperuser(), up, password, request.timeout());
-        new ReplicaCloner(runner, files, binaries, clock).clone(clone, CloneMethod.AUTO, progress);
-        finish(dir, own, request, password);
+        try {
+            CloneRequest clone = new CloneRequest(dir, request.newPrimarySuperuser(), up, password, request.timeout());
+            new ReplicaCloner(runner, files, binaries, clock, "--primary").clone(clone, CloneMethod.AUTO, progress);
+            finish(dir, own, request, password);
+        } catch (RuntimeException e) {
+            throw afterMove(dir, aside, e, progress);
+        }
         return new Result(Method.CLONE, whyNot, aside, stopped);
+    }
+
+    /**
+     * A failure after the old directory was moved aside: a failed clone removes what it wrote, so the old directory
+     * is moved back; when something is in the way (a clone that succeeded before a later step failed), the message
+     * says where the old directory is and how to put it back.
+     */
+    private static PgWardenException afterMove(Path dir, Path aside, RuntimeException e, Consumer<String> progress) {
+        ErrorCode code = e instanceof PgWardenException p ? p.code() : ErrorCode.FAILED;
+        String what = e instanceof PgWardenException ? e.getMessage() : e.toString();
+        if (!Files.exists(dir)) {
+            try {
+                Files.move(aside, dir);
+                progress.accept("moved the old data directory back to " + dir);
+                return new PgWardenException(code, what + " The old data directory was moved back to " + dir
+                        + "; its server is stopped.", e);
+            } catch (IOException moveBack) {
+                e.addSuppressed(moveBack);
+            }
+        }
+        return new PgWardenException(code, what + " The old data directory is at " + aside + "; to go back to it: "
+                + (Files.exists(dir) ? "rm -rf " + dir + " && " : "") + "mv " + aside + " " + dir + ".", e);
     }
 
     private void finish(Path dir, Map<String, String> own, RejoinRequest request, String password) {

@@ -36,12 +36,19 @@ public final class ReplicaCloner {
     private final ServerFiles files;
     private final PgBinaries binaries;
     private final Clock clock;
+    /** The flag that named the primary ({@code --replica-of}, {@code --primary} for rejoin), for error hints. */
+    private final String primaryFlag;
 
     public ReplicaCloner(ProcessRunner runner, ServerFiles files, PgBinaries binaries, Clock clock) {
+        this(runner, files, binaries, clock, "--replica-of");
+    }
+
+    public ReplicaCloner(ProcessRunner runner, ServerFiles files, PgBinaries binaries, Clock clock, String primaryFlag) {
         this.runner = runner;
         this.files = files;
         this.binaries = binaries;
         this.clock = clock;
+        this.primaryFlag = primaryFlag;
     }
 
     /** What the clone did: the method, why it was chosen, how much was copied, how long it took. */
@@ -135,7 +142,7 @@ public final class ReplicaCloner {
             }
         } catch (SQLException e) {
             throw new PgWardenException(ErrorCode.FAILED, "Cannot connect to the primary " + request.primarySuperuser().display()
-                    + ": " + PgConnections.describe(e) + ". Check --replica-of, --primary-user and its password"
+                    + ": " + PgConnections.describe(e) + ". Check " + primaryFlag + ", --primary-user and its password"
                     + " (--primary-password-file or PGPASSWORD).", e);
         }
     }

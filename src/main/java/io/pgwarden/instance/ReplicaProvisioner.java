@@ -14,7 +14,7 @@ import java.util.function.Consumer;
  * a new or empty data directory is cloned from the primary ({@link ReplicaCloner}); a replica's directory
  * ({@code standby.signal}) is reused, its password file rewritten for the given upstream and its role and slot
  * ensured on the primary when it answers (a primary after a failover has no slot for it yet); a former primary's directory is refused (that is
- * {@link Rejoiner}'s job). Either way the returned configuration carries the standby settings, so every
+ * {@link Rejoiner}'s job); a directory a running server owns is refused before either. Either way the returned configuration carries the standby settings, so every
  * start rewrites them into the managed include, and the settings a hot standby needs at least as high as its
  * primary's are raised to the primary's ({@link HotStandbySettings}).
  */
@@ -48,6 +48,8 @@ public final class ReplicaProvisioner {
         Upstream up = source.upstream();
         DataDirectory dir = new DataDirectory(config.dataDir());
         if (dir.state() == DataDirectory.State.INITIALIZED) {
+            // first: a running server's directory is neither rewritten nor worth a rejoin hint (it may be the primary itself)
+            Preflight.requireNotRunning(dir);
             if (!StandbyConfig.isStandby(config.dataDir())) {
                 throw new PgWardenException(ErrorCode.INVALID_INPUT, "--replica-of=" + up.address() + ": " + config.dataDir()
                         + " is an existing primary's data directory (no standby.signal); pgwarden will not overwrite it."

@@ -92,23 +92,63 @@ class ReplicaCommandsIT {
                         .contains("password authentication failed for user \"postgres\"");
                 assertThat(wrong.out() + wrong.err()).doesNotContain("wrong-password");
 
-                CliRun rejoin = CliRun.of(Map.of(), "rejoin", "--data-dir", a.toString(), "--primary", "127.0.0.1:" + portB,
+                // a typo'd --primary and --primary naming the node itself are refused; both nodes keep running untouched
+                int nowhere = TestPostgres.freePort();
+                CliRun typo = CliRun.of(Map.of(), "rejoin", "--data-dir", a.toString(), "--primary", "127.0.0.1:" + nowhere,
                         "--pg-bin", BIN, "--node-name", "node-a");
+                assertThat(typo.exitCode()).as(typo.out() + typo.err()).isEqualTo(1);
+                assertThat(typo.err()).contains("Cannot connect to the new primary postgresql://postgres@127.0.0.1:" + nowhere
+                        + "/postgres (--primary=127.0.0.1:" + nowhere + "): Connection to 127.0.0.1:" + nowhere + " refused")
+                        .contains("Nothing was stopped or moved: " + a + " is as it was. Check --primary,")
+                        .doesNotContain("--replica-of");
+                assertThat(typo.out()).doesNotContain("stopped").doesNotContain("moved");
+                CliRun self = CliRun.of(Map.of(), "rejoin", "--data-dir", b.toString(), "--primary", "127.0.0.1:" + portB,
+                        "--pg-bin", BIN, "--node-name", "node-b");
+                assertThat(self.exitCode()).as(self.out() + self.err()).isEqualTo(2);
+                assertThat(self.err()).contains("--primary=127.0.0.1:" + portB + " is this node itself: the server answering"
+                        + " there is the running PostgreSQL of " + b + " (pid ");
+                assertThat(upA.process.isAlive()).isTrue();
+                assertThat(upB.process.isAlive()).isTrue();
+                assertThat(count(specA)).isEqualTo(2);
+                assertThat(count(specB)).isEqualTo(3);
+                assertThat(a.resolve("PG_VERSION")).exists();
+                assertThat(b.resolve("PG_VERSION")).exists();
+
+                CliRun rejoin = CliRun.of(Map.of(), "rejoin", "--data-dir", a.toString(), "--primary", "127.0.0.1:" + portB,
+                        "--pg-bin", BIN, "--node-name", "node-a", "--no-start");
                 try {
                     assertThat(rejoin.exitCode()).as(rejoin.out() + rejoin.err()).isZero();
                     assertThat(rejoin.out()).contains("rejoin: stopped the running server of " + a + " (fast shutdown)")
                             .contains("rejoined: " + a + " is a replica of 127.0.0.1:" + portB + " by pg_rewind (pg_rewind"
-                                    + " synchronised " + a + " with 127.0.0.1:" + portB + "); slot 'node_a'")
-                            .contains("started: replica of 127.0.0.1:" + portB);
+                                    + " synchronised " + a + " with 127.0.0.1:" + portB + "); slot 'node_a'");
+                    String up = "pgwarden up --data-dir " + a + " --port " + portA + " --pg-bin " + BIN + " --replica-of 127.0.0.1:"
+                            + portB + " --node-name node-a --primary-password-file " + a.resolve("pgwarden.password");
+                    assertThat(rejoin.out()).contains("not started (--no-start); start it supervised with: " + up + "\n");
                     assertThat(upA.terminate()).isZero();
                     assertThat(upA.lines).contains("stopped: PostgreSQL was shut down from outside pgwarden (exit 0)");
-                    await().atMost(WAIT).until(() -> count(specA) == 3);
-                    JsonNode rejoined = new ObjectMapper().readTree(CliRun.of(Map.of(), "status", "--data-dir", a.toString(),
-                            "--format", "json").out());
-                    assertThat(rejoined.get("role").asText()).isEqualTo("replica");
-                    assertThat(rejoined.get("timeline").asInt()).isEqualTo(2);
-                    assertThat(rejoined.get("upstream").asText()).isEqualTo("127.0.0.1:" + portB);
-                    assertThat(rejoined.get("slot").asText()).isEqualTo("node_a");
+
+                    // the printed command works as printed: the node comes back on its port as a replica of B
+                    try (UpProcess upA2 = UpProcess.start(work, work.resolve("a2.err"),
+                            up.substring("pgwarden up ".length()).split(" "))) {
+                        upA2.awaitLine("ready:");
+                        await().atMost(WAIT).until(() -> count(specA) == 3);
+                        JsonNode rejoined = new ObjectMapper().readTree(CliRun.of(Map.of(), "status", "--data-dir",
+                                a.toString(), "--format", "json").out());
+                        assertThat(rejoined.get("role").asText()).isEqualTo("replica");
+                        assertThat(rejoined.get("timeline").asInt()).isEqualTo(2);
+                        assertThat(rejoined.get("upstream").asText()).isEqualTo("127.0.0.1:" + portB);
+                        assertThat(rejoined.get("slot").asText()).isEqualTo("node_a");
+                        assertThat(upA2.terminate()).isZero();
+                    }
+
+                    // without --no-start rejoin starts the replica itself (detached)
+                    CliRun rejoinStart = CliRun.of(Map.of(), "rejoin", "--data-dir", a.toString(), "--primary", "127.0.0.1:" + portB,
+                            "--pg-bin", BIN, "--node-name", "node-a");
+                    assertThat(rejoinStart.exitCode()).as(rejoinStart.out() + rejoinStart.err()).isZero();
+                    assertThat(rejoinStart.out()).contains("rejoined: " + a + " is a replica of 127.0.0.1:" + portB)
+                            .contains("started: replica of 127.0.0.1:" + portB);
+                    execute(specB, "INSERT INTO t VALUES ('four')");
+                    await().atMost(WAIT).until(() -> count(specA) == 4);
                 } finally {
                     new PostmasterStopper(new SystemProcessRunner()).stop(a, Duration.ofSeconds(30)); // rejoin started it detached
                 }

@@ -11,9 +11,14 @@ import io.pgwarden.pg.ConnectionSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGProperty;
+import org.postgresql.replication.LogSequenceNumber;
+import org.postgresql.replication.PGReplicationStream;
 
 /**
  * Streaming replicas on real servers started by the instance code: a pg_basebackup clone on Debian 15
@@ -94,6 +99,18 @@ class ReplicaIT {
             assertThat(ReplicaNodes.column(aSpec, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'node_c'"))
                     .containsExactly("0");
 
+            // rejoin checks --primary before it touches the node: a replica (B, in recovery) is refused, A keeps running
+            Upstream toReplicaB = new Upstream("127.0.0.1", b.port(), ROLE, Upstream.slotFor("node-a"), "node-a");
+            assertRefusedUntouched(nodes, a, new RejoinRequest(aDir, toReplicaB, bSpec, passwordFile, true, null, null),
+                    ErrorCode.INVALID_INPUT, "--primary=127.0.0.1:" + b.port() + " is a replica (in recovery), not a primary;"
+                            + " a rejoined node follows a writable primary. Name the current primary with --primary, or"
+                            + " promote that node first ('pgwarden promote'); nothing was stopped or moved.");
+            // up --replica-of A on A's own running directory: "in use", not a rejoin hint that would stop A
+            assertThatThrownBy(() -> new ReplicaProvisioner(nodes.runner, nodes.files, nodes.fx.binaries, Clock.SYSTEM)
+                    .prepare(a.config(), new ReplicaProvisioner.Source(toA, aSpec, passwordFile, CloneMethod.AUTO), nodes.progress::add))
+                    .hasMessageMatching("Data directory " + java.util.regex.Pattern.quote(aDir.toString())
+                            + " is in use by a running PostgreSQL \\(pid \\d+\\); stop it first .*");
+
             // promote B while A still runs, then write on A: A's history diverges and needs pg_rewind
             Promoter.Result promoted = new Promoter(Clock.SYSTEM).execute(bSpec, Promoter.DEFAULT_TIMEOUT);
             assertThat(promoted.promoted()).isTrue();
@@ -103,6 +120,24 @@ class ReplicaIT {
             assertThat(new Promoter(Clock.SYSTEM).execute(bSpec, Promoter.DEFAULT_TIMEOUT).promoted()).isFalse();
 
             Upstream toB = new Upstream("127.0.0.1", b.port(), ROLE, Upstream.slotFor("node-a"), "node-a");
+            // a typo'd --primary (nothing listens) and --primary naming A itself are refused before A is stopped or moved
+            int nowhere = io.pgwarden.testing.TestPostgres.freePort();
+            Upstream toNowhere = new Upstream("127.0.0.1", nowhere, ROLE, Upstream.slotFor("node-a"), "node-a");
+            ConnectionSpec nowhereSpec = bSpec.withHostPort("127.0.0.1", nowhere);
+            String unreachable = assertRefusedUntouched(nodes, a, new RejoinRequest(aDir, toNowhere, nowhereSpec, passwordFile,
+                    true, null, null), ErrorCode.FAILED, null);
+            assertThat(unreachable).startsWith("Cannot connect to the new primary postgresql://postgres@127.0.0.1:" + nowhere
+                    + "/postgres (--primary=127.0.0.1:" + nowhere + "): Connection to 127.0.0.1:" + nowhere + " refused")
+                    .endsWith(". Nothing was stopped or moved: " + aDir + " is as it was. Check --primary, --primary-user and"
+                            + " its password (--primary-password-file or PGPASSWORD).")
+                    .doesNotContain("--replica-of");
+            Upstream toSelf = new Upstream("127.0.0.1", a.port(), ROLE, Upstream.slotFor("node-a"), "node-a");
+            assertRefusedUntouched(nodes, a, new RejoinRequest(aDir, toSelf, aSpec, passwordFile, false, null, null),
+                    ErrorCode.INVALID_INPUT, "--primary=127.0.0.1:" + a.port() + " is this node itself: the server answering"
+                            + " there is the running PostgreSQL of " + aDir + " (pid " + PostmasterPid.read(aDir).orElseThrow().pid()
+                            + "). A node cannot rejoin itself; nothing was stopped or moved. Name the new primary (the"
+                            + " promoted node) with --primary.");
+
             Rejoiner.Result rewound = new Rejoiner(nodes.runner, nodes.files, nodes.fx.binaries, Clock.SYSTEM)
                     .execute(new RejoinRequest(aDir, toB, bSpec, passwordFile, true, null, null), nodes.progress::add);
             assertThat(rewound.method()).as(rewound.reason()).isEqualTo(Rejoiner.Method.REWIND);
@@ -120,13 +155,33 @@ class ReplicaIT {
             assertThat(ReplicaNodes.column(bSpec, "SELECT slot_name || ' ' || active FROM pg_replication_slots"))
                     .containsExactly("node_a true");
 
-            // the same rejoin without pg_rewind: A is stopped, moved aside and cloned afresh from B
+            // a clone that fails after the old directory was moved aside (the slot is held by another walsender: two
+            // nodes with one name) puts the old directory back
+            ReplicaNodes.execute(bSpec, "SELECT pg_create_physical_replication_slot('busy_slot', true)");
+            try (Connection holder = replicationConnection(bSpec);
+                 PGReplicationStream stream = holder.unwrap(PGConnection.class).getReplicationAPI().replicationStream().physical()
+                         .withSlotName("busy_slot").withStartPosition(LogSequenceNumber.valueOf(
+                                 ReplicaNodes.column(bSpec, "SELECT pg_current_wal_lsn()").get(0))).start()) {
+                await().atMost(ReplicaNodes.WAIT).until(() -> ReplicaNodes.column(bSpec,
+                        "SELECT active FROM pg_replication_slots WHERE slot_name = 'busy_slot'"), r -> r.equals(List.of("t")));
+                Upstream toBusySlot = new Upstream("127.0.0.1", b.port(), ROLE, "busy_slot", "node-a");
+                assertThatThrownBy(() -> new Rejoiner(nodes.runner, nodes.files, nodes.fx.binaries, Clock.SYSTEM)
+                        .execute(new RejoinRequest(aDir, toBusySlot, bSpec, passwordFile, false, null, null), nodes.progress::add))
+                        .hasMessageContaining("replication slot \"busy_slot\" is active")
+                        .hasMessageEndingWith(" The old data directory was moved back to " + aDir + "; its server is stopped.");
+            }
+            assertThat(a2.run().get(2, TimeUnit.MINUTES)).isEqualTo(Supervisor.Outcome.EXITED);
+            assertThat(aDir.resolve("PG_VERSION")).exists();
+            assertThat(aDir.resolve("standby.signal")).exists();
+            assertThat(asideDirectories(aDir)).isEmpty();
+            ReplicaNodes.execute(bSpec, "SELECT pg_drop_replication_slot('busy_slot')");
+
+            // the same rejoin without pg_rewind: A is moved aside and cloned afresh from B
             Rejoiner.Result recloned = new Rejoiner(nodes.runner, nodes.files, nodes.fx.binaries, Clock.SYSTEM)
                     .execute(new RejoinRequest(aDir, toB, bSpec, passwordFile, false, null, null), nodes.progress::add);
             assertThat(recloned.method()).isEqualTo(Rejoiner.Method.CLONE);
             assertThat(recloned.reason()).isEqualTo("pg_rewind was disabled with --no-rewind");
             assertThat(recloned.movedAside()).exists().isNotEqualTo(aDir);
-            assertThat(a2.run().get(2, TimeUnit.MINUTES)).isEqualTo(Supervisor.Outcome.EXITED);
             ReplicaNodes.Node a3 = nodes.start(StandbyConfig.apply(a.config(), toB));
             ConnectionSpec a3Spec = nodes.superuser(a3, aDir);
             ReplicaNodes.execute(bSpec, "INSERT INTO t VALUES ('after reclone')");
@@ -148,6 +203,42 @@ class ReplicaIT {
                     rows -> rows.equals(List.of("1")));
             assertThat(ReplicaNodes.column(bSpec, "SELECT active FROM pg_replication_slots")).containsExactly("t");
         }
+    }
+
+    /**
+     * Asserts that the rejoin is refused with {@code code} (and {@code message} when not null) while {@code node} keeps
+     * running with its data directory in place and nothing moved aside; returns the message.
+     */
+    private static String assertRefusedUntouched(ReplicaNodes nodes, ReplicaNodes.Node node, RejoinRequest request,
+            ErrorCode code, String message) throws Exception {
+        Path dir = request.dataDir();
+        long pid = PostmasterPid.read(dir).orElseThrow().pid();
+        PgWardenException e = org.junit.jupiter.api.Assertions.assertThrows(PgWardenException.class, () -> new Rejoiner(
+                nodes.runner, nodes.files, nodes.fx.binaries, Clock.SYSTEM).execute(request, nodes.progress::add));
+        assertThat(e.code()).as(e.getMessage()).isEqualTo(code);
+        if (message != null) {
+            assertThat(e.getMessage()).isEqualTo(message);
+        }
+        assertThat(node.run()).isNotDone();
+        assertThat(new DataDirectory(dir).runningPostmaster()).contains(pid);
+        assertThat(dir.resolve("PG_VERSION")).exists();
+        assertThat(asideDirectories(dir)).isEmpty();
+        return e.getMessage();
+    }
+
+    private static List<Path> asideDirectories(Path dir) throws java.io.IOException {
+        try (var siblings = Files.list(dir.getParent())) {
+            return siblings.filter(p -> p.getFileName().toString().startsWith(dir.getFileName() + ".before-rejoin-")).toList();
+        }
+    }
+
+    /** A walsender session (replication=database) of the superuser, to hold a slot active. */
+    private static Connection replicationConnection(ConnectionSpec spec) throws java.sql.SQLException {
+        java.util.Properties props = spec.jdbcProperties();
+        PGProperty.REPLICATION.set(props, "database");
+        PGProperty.ASSUME_MIN_SERVER_VERSION.set(props, "9.4");
+        PGProperty.PREFER_QUERY_MODE.set(props, "simple");
+        return java.sql.DriverManager.getConnection(spec.jdbcUrl(), props);
     }
 
     @Test
