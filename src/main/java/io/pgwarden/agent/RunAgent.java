@@ -81,6 +81,7 @@ public final class RunAgent {
         // what the settings and the directory alone can refute fails here, before anything binds or downloads
         Preflight.Result inspected = new Preflight(privileges).inspect(settings.instance());
         Preflight.checkPortFree(settings.instance());
+        warnIfOnlyLoopbackMayConnect(settings.instance());
         BinariesRequest wanted = settings.binaries();
         if (wanted.major() == null && !inspected.needsInit()) {
             // an existing directory asks for its own major (PG_VERSION), whatever else is installed
@@ -118,6 +119,16 @@ public final class RunAgent {
             }
             ConnectionSpec superuser = superuser(config, prepared);
             return supervise(instance, superuser, health, stop);
+        }
+    }
+
+    /** Listening beyond loopback while pg_hba.conf admits loopback only is a common surprise: say so once. */
+    private static void warnIfOnlyLoopbackMayConnect(InstanceConfig config) {
+        boolean beyondLoopback = config.listenAddresses().stream()
+                .anyMatch(a -> !a.equals("localhost") && !a.startsWith("127.") && !a.equals("::1"));
+        if (beyondLoopback && config.allowedNetworks().isEmpty()) {
+            log.warn("PostgreSQL listens on {} but pg_hba.conf admits loopback clients only; set --allow /"
+                    + " PGWARDEN_ALLOW (e.g. 10.0.0.0/8) for clients on the network", String.join(",", config.listenAddresses()));
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.function.BooleanSupplier;
  * health endpoints show (so waiting costs no extra sessions).
  */
 final class ServerWaiter {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ServerWaiter.class);
     /** Between attempts: a starting server usually accepts within a second or two. */
     static final Duration POLL = Duration.ofMillis(500);
 
@@ -36,11 +37,17 @@ final class ServerWaiter {
     PostgresStatus await(String target, Duration timeout, BooleanSupplier stop, Runnable onPoll)
             throws InterruptedException {
         long deadline = clock.nanoTime() + timeout.toNanos();
+        String lastError = null;
         while (true) {
             onPoll.run();
             PostgresStatus status = postgres.current();
             if (status.reachable()) {
                 return status;
+            }
+            if (status.error() != null && !status.error().equals(lastError)) {
+                // each new reason once, so a wrong password is seen at once rather than after --wait-timeout
+                lastError = status.error();
+                log.warn("waiting for PostgreSQL at {} ({}): {}", target, status.state().label(), lastError);
             }
             if (stop.getAsBoolean()) {
                 return null;

@@ -17,6 +17,11 @@ public enum PostgresState {
     DATABASE_MISSING,
     /** The server accepts connections and answered the probe's queries. */
     RUNNING,
+    /**
+     * The server answers but rejects the agent's login (SQLSTATE class 28: wrong password, no pg_hba.conf entry, role
+     * missing): it will not get better by waiting, so it is named apart from {@link #UNREACHABLE}.
+     */
+    LOGIN_REJECTED,
     /** The server could not be reached or did not answer the probe in time. */
     UNREACHABLE,
     /** The agent itself stopped the server (run mode, on SIGTERM); it is not expected back. */

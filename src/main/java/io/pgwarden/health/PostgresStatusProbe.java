@@ -32,6 +32,8 @@ public final class PostgresStatusProbe implements AutoCloseable {
     private static final String ADMIN_SHUTDOWN = "57P01";
     private static final String CRASH_SHUTDOWN = "57P02";
     private static final String INVALID_CATALOG_NAME = "3D000";
+    /** 28000 invalid_authorization_specification (no pg_hba.conf entry, no such role), 28P01 invalid_password. */
+    private static final String INVALID_AUTHORIZATION_CLASS = "28";
 
     /** Whether the probe's session outlives a probe. */
     public enum Session {
@@ -98,7 +100,8 @@ public final class PostgresStatusProbe implements AutoCloseable {
                         ? PostgresState.SHUTTING_DOWN : PostgresState.STARTING;
                 case ADMIN_SHUTDOWN, CRASH_SHUTDOWN -> PostgresState.SHUTTING_DOWN;
                 case INVALID_CATALOG_NAME -> PostgresState.DATABASE_MISSING;
-                default -> PostgresState.UNREACHABLE;
+                default -> String.valueOf(e.getSQLState()).startsWith(INVALID_AUTHORIZATION_CLASS)
+                        ? PostgresState.LOGIN_REJECTED : PostgresState.UNREACHABLE;
             };
             String error = Secrets.mask(spec.address() + ": " + PgConnections.describe(e));
             log.debug("probe of {} failed: {}", spec.address(), error);

@@ -131,4 +131,20 @@ class HealthServerIT {
                     .value("pg_up") == 0.0);
         }
     }
+
+    @Test
+    void aRejectedLoginIsNamedApartFromAnUnreachableServer() {
+        ConnectionSpec stranger = pg.spec().withUser("no_such_role_pgwarden", "s3cret-pw");
+        try (PostgresStatusProbe rejected = new PostgresStatusProbe(stranger, Clock.SYSTEM);
+             HealthServer hs = HealthServer.start(new InetSocketAddress("127.0.0.1", 0), new AgentStatusSource(
+                     new CachedPostgresStatus(rejected::probe, Clock.SYSTEM, CachedPostgresStatus.DEFAULT_TTL),
+                     new MigrationStatusBoard(), new LoopRegistry(Clock.SYSTEM, new AgentMetrics().registry()),
+                     Clock.SYSTEM), new AgentMetrics())) {
+            HttpProbe.Response ready = new HttpProbe(hs.port()).get("/readiness");
+            assertThat(ready.status()).isEqualTo(503);
+            assertThat(ready.json().at("/postgres/state").asText()).isEqualTo("login_rejected");
+            assertThat(ready.json().get("reason").asText()).contains("role \"no_such_role_pgwarden\" does not exist");
+            assertThat(ready.body()).doesNotContain("s3cret-pw");
+        }
+    }
 }
