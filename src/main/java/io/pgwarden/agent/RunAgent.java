@@ -127,7 +127,7 @@ public final class RunAgent {
         boolean beyondLoopback = config.listenAddresses().stream()
                 .anyMatch(a -> !a.equals("localhost") && !a.startsWith("127.") && !a.equals("::1"));
         if (beyondLoopback && config.allowedNetworks().isEmpty()) {
-            log.warn("PostgreSQL listens on {} but pg_hba.conf admits loopback clients only; set --allow /"
+            log.warn("PostgreSQL listens on {} but the pg_hba.conf pgwarden manages admits loopback clients only; set --allow /"
                     + " PGWARDEN_ALLOW (e.g. 10.0.0.0/8) for clients on the network", String.join(",", config.listenAddresses()));
         }
     }
