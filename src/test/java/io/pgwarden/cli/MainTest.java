@@ -55,7 +55,7 @@ class MainTest {
         cli.setErr(new PrintWriter(err));
         cli.setOut(new PrintWriter(new StringWriter()));
         assertThat(cli.execute("tune", "--config", file.toString(), "--memory", "2GB")).isEqualTo(2);
-        assertThat(err.toString()).startsWith("error: Configuration file pgwarden.yaml: unknown setting(s) memroy;");
+        assertThat(err.toString()).startsWith("error: Configuration file " + file + ": unknown setting(s) memroy;");
     }
 
     @Test
