@@ -41,8 +41,8 @@ public final class HealthcheckCommand extends AbstractCommand {
     String expectRole;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Data directory whose free disk space is checked (and whose pgwarden.password is used)."
-                    + " Env: PGDATA. Default: no disk check.")
+            description = "Data directory whose free disk space is checked, whose pgwarden.password is used, and whose"
+                    + " running server is checked unless --port/--url/PGPORT say otherwise. Env: PGDATA. Default: no disk check.")
     String dataDir;
 
     @Option(names = "--password-file", paramLabel = "FILE",
@@ -57,10 +57,10 @@ public final class HealthcheckCommand extends AbstractCommand {
     protected int execute() throws Exception {
         ConfigSources sources = sources(null);
         Problems problems = new Problems();
-        ConnectionSpec spec = connection.resolve(sources, problems);
         HealthCheck.Role role = sources.resolve(problems, null, HealthcheckCommand::role, "--expect-role", expectRole,
                 "PGWARDEN_EXPECT_ROLE");
         Path data = sources.resolve(problems, null, InputParsers::path, "--data-dir", dataDir, "PGDATA");
+        ConnectionSpec spec = connection.resolve(sources, problems, data);
         Optional<Setting> pwSetting = sources.find("--password-file", passwordFile, "PGWARDEN_PASSWORD_FILE");
         Duration connectTimeout = sources.resolve(problems, null, InputParsers::positiveDuration, "--timeout", timeout);
         if (data != null && !Files.isDirectory(data)) {
