@@ -61,7 +61,7 @@ public final class NodeTarget {
         }
         Path file = pwFile != null ? pwFile : data.resolve(InstanceConfig.PASSWORD_FILE_NAME);
         String password = Files.isReadable(file) ? PasswordFile.read(file) : base.password();
-        return base.withHostPort("127.0.0.1", pid.get().port()).withUser(InstanceConfig.DEFAULT_SUPERUSER, password)
+        return base.withHostPort(PostmasterPid.localHost(data), pid.get().port()).withUser(InstanceConfig.DEFAULT_SUPERUSER, password)
                 .withDatabase("postgres");
     }
 }
