@@ -57,10 +57,13 @@ public final class HealthcheckCommand extends AbstractCommand {
     protected int execute() throws Exception {
         ConfigSources sources = sources(null);
         Problems problems = new Problems();
+        // the server running on the data directory, unless the connection options say where to look (a problem with
+        // the value is reported below, after the connection's)
+        Path local = sources.resolve(new Problems(), null, InputParsers::path, "--data-dir", dataDir, "PGDATA");
+        ConnectionSpec spec = connection.resolve(sources, problems, local);
         HealthCheck.Role role = sources.resolve(problems, null, HealthcheckCommand::role, "--expect-role", expectRole,
                 "PGWARDEN_EXPECT_ROLE");
         Path data = sources.resolve(problems, null, InputParsers::path, "--data-dir", dataDir, "PGDATA");
-        ConnectionSpec spec = connection.resolve(sources, problems, data);
         Optional<Setting> pwSetting = sources.find("--password-file", passwordFile, "PGWARDEN_PASSWORD_FILE");
         Duration connectTimeout = sources.resolve(problems, null, InputParsers::positiveDuration, "--timeout", timeout);
         if (data != null && !Files.isDirectory(data)) {
