@@ -54,7 +54,8 @@ public final class HealthServer implements AutoCloseable {
     /**
      * Binds {@code address} and starts serving.
      *
-     * @throws PgWardenException ENVIRONMENT when the port cannot be bound (in use, no permission)
+     * @throws PgWardenException ENVIRONMENT when the port cannot be bound (in use, no permission); INVALID_INPUT when
+     *                           the address is not one of this machine's
      */
     public static HealthServer start(InetSocketAddress address, StatusSource status, AgentMetrics metrics) {
         // The JDK server writes headers and body separately; with Nagle's algorithm on, the body waits for
@@ -67,6 +68,9 @@ public final class HealthServer implements AutoCloseable {
         try {
             http = HttpServer.create(address, BACKLOG);
         } catch (IOException e) {
+            if (e instanceof java.net.BindException && String.valueOf(e.getMessage()).contains("assign requested address")) {
+                throw notLocal(address, e);
+            }
             throw new PgWardenException(ErrorCode.ENVIRONMENT, "Cannot listen for health requests on "
                     + address.getHostString() + ":" + address.getPort() + ": " + e.getMessage()
                     + ". Choose another port with --health-port or HEALTH_PORT.", e);
@@ -83,6 +87,14 @@ public final class HealthServer implements AutoCloseable {
         http.start();
         log.info("health server listening on {}:{}", address.getHostString(), hs.port());
         return hs;
+    }
+
+    /** The address is not one of this machine's: an input error (exit 2) naming the setting to fix. */
+    private static PgWardenException notLocal(InetSocketAddress address, IOException e) {
+        return new PgWardenException(ErrorCode.INVALID_INPUT, "Cannot listen for health requests on "
+                + address.getHostString() + ":" + address.getPort() + ": " + address.getHostString()
+                + " is not an address of this machine. Choose one of its addresses, 127.0.0.1 or 0.0.0.0 (all) with"
+                + " --health-address or HEALTH_ADDRESS.", e);
     }
 
     /** Serves {@code path} (GET and HEAD) from {@code route}, e.g. {@code /topology}; see {@link TopologyEndpoint}. */

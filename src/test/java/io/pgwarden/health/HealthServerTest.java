@@ -47,6 +47,17 @@ class HealthServerTest {
     }
 
     @Test
+    void anAddressOfAnotherMachineIsAnInputErrorNamingTheSetting() {
+        // 192.0.2.0/24 is TEST-NET-1 (RFC 5737): never assigned to a real machine
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HealthServer.start(new InetSocketAddress("192.0.2.1", 0),
+                        f -> current.get(), new AgentMetrics()))
+                .isInstanceOfSatisfying(io.pgwarden.core.PgWardenException.class,
+                        e -> assertThat(e.code()).isEqualTo(io.pgwarden.core.ErrorCode.INVALID_INPUT))
+                .hasMessage("Cannot listen for health requests on 192.0.2.1:0: 192.0.2.1 is not an address of this machine."
+                        + " Choose one of its addresses, 127.0.0.1 or 0.0.0.0 (all) with --health-address or HEALTH_ADDRESS.");
+    }
+
+    @Test
     void primaryAnswersPrimaryAndReadWriteButNotReplica() {
         assertThat(http.status("/primary")).isEqualTo(200);
         assertThat(http.status("/read-write")).isEqualTo(200);
