@@ -8,7 +8,6 @@ import io.pgwarden.core.PgWardenException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
@@ -22,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The agent's one HTTP server: probe endpoints (see {@link Endpoint}, {@link ProbeRules}) answering
  * 200 or 503 with the JSON status document, and {@code /metrics}. GET and HEAD only (405
- * otherwise), unknown paths 404, a bad {@code ?lag=} 400. Runs on the JDK's HttpServer with a
+ * otherwise), unknown paths 404, a bad, repeated or unknown query parameter 400 ({@link ProbeQuery}). Runs on the JDK's HttpServer with a
  * small fixed pool, so it starts in milliseconds and answers liveness before any database work.
  */
 public final class HealthServer implements AutoCloseable {
@@ -154,7 +153,7 @@ public final class HealthServer implements AutoCloseable {
         }
         ByteSize lag;
         try {
-            lag = endpoint.get().acceptsLag() ? lagParameter(exchange.getRequestURI().getRawQuery()) : null;
+            lag = ProbeQuery.lag(endpoint.get(), path, exchange.getRequestURI().getRawQuery());
         } catch (IllegalArgumentException e) {
             send(exchange, 400, JSON, StatusDocument.error(path, 400, e.getMessage()), head);
             return;
@@ -164,32 +163,6 @@ public final class HealthServer implements AutoCloseable {
                 ? StatusSource.Freshness.LAST_KNOWN : StatusSource.Freshness.CURRENT);
         ProbeDecision decision = ProbeRules.evaluate(endpoint.get(), snapshot, lag);
         send(exchange, decision.httpStatus(), JSON, StatusDocument.render(path, decision, snapshot), head);
-    }
-
-    /**
-     * Parses {@code lag} from a raw query string: bytes, or a size with a unit ({@code 16MB}).
-     *
-     * @return null when absent
-     * @throws IllegalArgumentException naming the parameter and its value
-     */
-    static ByteSize lagParameter(String rawQuery) {
-        if (rawQuery == null) {
-            return null;
-        }
-        for (String pair : rawQuery.split("&")) {
-            String[] kv = pair.split("=", 2);
-            if (!"lag".equals(URLDecoder.decode(kv[0], StandardCharsets.UTF_8))) {
-                continue;
-            }
-            String value = kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "";
-            try {
-                return ByteSize.parse(value, 1);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("query parameter lag=" + value
-                        + " is not a size: give bytes or a number with a unit (B, kB, MB, GB, TB), e.g. ?lag=16MB", e);
-            }
-        }
-        return null;
     }
 
     private static void send(HttpExchange exchange, int code, String contentType, String body, boolean head)

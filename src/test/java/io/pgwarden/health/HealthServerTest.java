@@ -125,6 +125,24 @@ class HealthServerTest {
     }
 
     @Test
+    void aRepeatedOrUnknownQueryParameterIs400NamingIt() {
+        current.set(node(Statuses.replica(20L * 1024 * 1024, true)));
+        HttpProbe.Response twice = http.get("/replica?lag=1&lag=abc");
+        assertThat(twice.status()).isEqualTo(400);
+        assertThat(twice.json().get("error").asText())
+                .isEqualTo("query parameter lag is given more than once; give it once, e.g. ?lag=16MB");
+        HttpProbe.Response typo = http.get("/replica?lags=1");
+        assertThat(typo.status()).isEqualTo(400);
+        assertThat(typo.json().get("error").asText())
+                .isEqualTo("unknown query parameter lags; /replica accepts only lag, e.g. ?lag=16MB");
+        HttpProbe.Response primary = http.get("/primary?lag=1");
+        assertThat(primary.status()).isEqualTo(400);
+        assertThat(primary.json().get("error").asText()).isEqualTo("unknown query parameter lag; /primary accepts no"
+                + " query parameters (lag applies to /readiness, /replica and /read-only)");
+        assertThat(http.status("/replica?")).isEqualTo(200);
+    }
+
+    @Test
     void lagFiltersReplicas() {
         current.set(node(Statuses.replica(20L * 1024 * 1024, true)));
         assertThat(http.status("/replica")).isEqualTo(200);
