@@ -62,27 +62,50 @@ public final class ServerConnectionFlags {
                 return null;
             }
         }
+        // per part: the flag, else the URL or the libpq variable (both already in spec), else the configuration file
+        Optional<Setting> portSetting = part(sources, "--port", port, "PGPORT", u.isPresent());
         Optional<PostmasterPid> local = Optional.empty();
-        if (dataDir != null && u.isEmpty() && sources.find("--port", port, "PGPORT").isEmpty()) {
+        if (dataDir != null && u.isEmpty() && portSetting.isEmpty() && isBlank(sources.env("PGPORT"))) {
             local = PostmasterPid.read(dataDir).filter(pid -> pid.port() > 0);
         }
-        int p = sources.resolve(problems, local.map(PostmasterPid::port).orElse(spec.port()), InputParsers::port, "--port",
-                port);
-        String h = host != null ? host.trim() : spec.host();
-        if (local.isPresent() && host == null && isBlank(sources.env("PGHOST"))) {
-            h = PostmasterPid.localHost(dataDir);
+        int p = local.map(PostmasterPid::port).orElse(spec.port());
+        if (portSetting.isPresent()) {
+            try {
+                p = InputParsers.port(portSetting.get().value().trim());
+            } catch (IllegalArgumentException e) {
+                problems.add(portSetting.get(), e.getMessage());
+            }
         }
+        Optional<Setting> hostSetting = part(sources, "--host", host, "PGHOST", u.isPresent());
+        String h = hostSetting.map(s -> s.value().trim())
+                .orElse(local.isPresent() && isBlank(sources.env("PGHOST")) ? PostmasterPid.localHost(dataDir) : spec.host());
         if (h.isEmpty()) {
-            problems.add("--host=: expected a host name or IP address");
+            problems.add(hostSetting.map(Setting::origin).orElse("--host") + "=: expected a host name or IP address");
         }
         spec = spec.withHostPort(h, p);
-        if (user != null) {
-            spec = spec.withUser(user, spec.password());
+        Optional<Setting> userSetting = part(sources, "--user", user, "PGUSER", u.isPresent());
+        if (userSetting.isPresent()) {
+            spec = spec.withUser(userSetting.get().value().trim(), spec.password());
         }
-        if (dbname != null) {
-            spec = spec.withDatabase(dbname);
+        Optional<Setting> dbSetting = part(sources, "--database", dbname, "PGDATABASE", u.isPresent());
+        if (dbSetting.isPresent()) {
+            spec = spec.withDatabase(dbSetting.get().value().trim());
         }
         return spec;
+    }
+
+    /**
+     * The flag's value, or the configuration file's when neither a URL nor the libpq variable {@code env} gives the
+     * part (those are in the spec from {@link ConnectionSpec#fromEnv} already); empty when the spec's value stands.
+     */
+    private static Optional<Setting> part(ConfigSources sources, String flag, String flagValue, String env, boolean url) {
+        if (flagValue != null) {
+            return Optional.of(new Setting(flagValue, flag));
+        }
+        if (url || !isBlank(sources.env(env))) {
+            return Optional.empty();
+        }
+        return sources.find(flag, null);
     }
 
     private static boolean isBlank(String s) {

@@ -42,6 +42,30 @@ class ConfigKeysTest {
     }
 
     @Test
+    void waitTakesHostAndPortFromTheFileAfterTheEnvironment() throws Exception {
+        int port = io.pgwarden.testing.TestPostgres.freePort();
+        int other = io.pgwarden.testing.TestPostgres.freePort();
+        Path file = dir.resolve("c3.yaml");
+        Files.writeString(file, "host: 127.0.0.2\nport: " + port + "\n");
+        CliRun fromFile = CliRun.of(Map.of("PGWARDEN_CONFIG", file.toString()), "wait", "--timeout", "1s");
+        assertThat(fromFile.out()).startsWith("timeout: 127.0.0.2:" + port + " did not accept connections within 1s");
+        CliRun env = CliRun.of(Map.of("PGWARDEN_CONFIG", file.toString(), "PGPORT", Integer.toString(other)), "wait",
+                "--timeout", "1s");
+        assertThat(env.out()).startsWith("timeout: 127.0.0.2:" + other + " did not accept connections within 1s");
+        CliRun url = CliRun.of(Map.of("PGWARDEN_CONFIG", file.toString()), "wait", "--timeout", "1s", "--url",
+                "postgresql://postgres@127.0.0.1:" + other + "/postgres");
+        assertThat(url.out()).startsWith("timeout: 127.0.0.1:" + other + " did not accept connections within 1s");
+    }
+
+    @Test
+    void optionsThatAreNotReadFromTheFileAreRejectedThere() throws Exception {
+        CliRun r = run("log-level: debug\nskip-validation: true\n", "tune", "--cpus", "2", "--memory", "1GB");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).startsWith("error: Configuration file " + dir.resolve("c3.yaml")
+                + ": unknown setting(s) log-level, skip-validation; ");
+    }
+
+    @Test
     void anotherCommandsSettingsAreAcceptedInEitherSpelling() throws Exception {
         CliRun r = run("port: 5433\nmemory: 2GB\nhealth-port: 8009\nhealthport: 8009\nnotune: true\nhealth_address: 0.0.0.0\n",
                 "tune", "--cpus", "2", "--pg-version", "16");
