@@ -38,7 +38,8 @@ public final class NodeTarget {
         Problems problems = new Problems();
         Path data = sources.resolve(problems, Path.of(UpCommand.DEFAULT_DATA_DIR), InputParsers::path, "--data-dir", dataDir,
                 "PGDATA").toAbsolutePath().normalize();
-        Path pwFile = sources.resolve(problems, null, InputParsers::path, "--password-file", passwordFile, "PGWARDEN_PASSWORD_FILE");
+        Path pwFile = sources.resolve(problems, null, InputParsers::readableFile, "--password-file", passwordFile,
+                "PGWARDEN_PASSWORD_FILE");
         var u = sources.find("--url", url, "PGWARDEN_URL");
         ConnectionSpec base = ConnectionSpec.fromEnv(sources.environment()).withConnectTimeout(Duration.ofSeconds(10))
                 .withApplicationName("pgwarden");

@@ -31,6 +31,16 @@ class PasswordFileFlagsTest {
     }
 
     @Test
+    void statusAndPromoteSayTheirPasswordFileIsMissing() {
+        Path missing = dir.resolve("nope.password");
+        for (String command : new String[] {"status", "promote"}) {
+            CliRun r = CliRun.of(Map.of(), command, "--data-dir", dir.toString(), "--password-file", missing.toString());
+            assertThat(r.err()).isEqualTo("error: --password-file=" + missing + ": no such file; check the path\n");
+            assertThat(r.exitCode()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void readingAMissingFileSaysItDoesNotExist() {
         Path missing = dir.resolve("gone");
         assertThatThrownBy(() -> PasswordFile.read(missing))
