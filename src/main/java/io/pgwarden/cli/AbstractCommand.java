@@ -31,29 +31,14 @@ public abstract class AbstractCommand implements Callable<Integer> {
         return env;
     }
 
-    /** Settings sources: this command's environment plus the optional YAML file. */
+    /**
+     * Settings sources: this command's environment plus the optional YAML file. A key of the file that is
+     * no option of any pgwarden command is reported with the first validation problems of the command
+     * (exit code 2), before it does anything.
+     */
     protected ConfigSources sources(Path configFile) {
-        ConfigSources sources = ConfigSources.load(configFile, env);
         // one file may serve several commands (PGWARDEN_CONFIG), so any command's setting is accepted
-        java.util.Set<String> known = new java.util.TreeSet<>();
-        collectOptionNames(spec.root(), known);
-        known.removeAll(java.util.Set.of("help", "version", "config"));
-        java.util.List<String> unknown = sources.unknownFileKeys(known);
-        if (!unknown.isEmpty()) {
-            throw new io.pgwarden.core.PgWardenException(io.pgwarden.core.ErrorCode.INVALID_INPUT,
-                    "Configuration file " + sources.fileName() + ": unknown setting(s) " + String.join(", ", unknown)
-                            + "; use the long option names without dashes, e.g. 'memory: 2GB' or 'port: 5433'.");
-        }
-        return sources;
-    }
-
-    private static void collectOptionNames(CommandSpec command, java.util.Set<String> names) {
-        command.options().forEach(o -> {
-            if (o.longestName().startsWith("--")) {
-                names.add(o.longestName().substring(2));
-            }
-        });
-        command.subcommands().values().forEach(sub -> collectOptionNames(sub.getCommandSpec(), names));
+        return ConfigSources.load(configFile, env).requireKnownKeys(ConfigKeys.ALL, "memory: 2GB");
     }
 
     protected PrintWriter out() {

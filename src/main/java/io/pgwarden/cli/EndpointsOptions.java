@@ -79,7 +79,7 @@ public final class EndpointsOptions {
 
     /** As {@link #resolve(Map)}, reporting the caller's {@code problems} (e.g. watch's --interval) together with these. */
     EndpointsConfig resolve(Map<String, String> env, Problems problems) {
-        ConfigSources src = ConfigSources.load(config, env);
+        ConfigSources src = ConfigSources.load(config, env).requireKnownKeys(ConfigKeys.ALL, "nodes: 10.0.0.1,10.0.0.2");
         List<NodeAddress> nodeList = src.resolve(problems, List.of(), v -> NodeAddress.parseList(v, NodeAddress.DEFAULT_PORT),
                 "--nodes", nodes, "PG_NODES");
         if (nodeList.isEmpty() && src.find("--nodes", nodes, "PG_NODES").isEmpty()) {

@@ -37,8 +37,29 @@ public final class HealthOptions {
     InetSocketAddress resolve(ConfigSources sources, Problems problems, String defaultAddress, int defaultPort) {
         int p = sources.resolve(problems, defaultPort, HealthOptions::parsePort, "--health-port", port,
                 "HEALTH_PORT");
-        String a = sources.resolve(problems, defaultAddress, s -> s, "--health-address", address, "HEALTH_ADDRESS");
-        return new InetSocketAddress(a, p);
+        java.net.InetAddress a = sources.resolve(problems, null, HealthOptions::localAddress, "--health-address", address,
+                "HEALTH_ADDRESS");
+        return a == null ? new InetSocketAddress(defaultAddress, p) : new InetSocketAddress(a, p);
+    }
+
+    /** An address of this machine to bind: a wildcard, a loopback address or one of its interfaces' addresses. */
+    static java.net.InetAddress localAddress(String text) {
+        java.net.InetAddress a;
+        try {
+            a = java.net.InetAddress.getByName(text.trim());
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("unknown host name; give an IP address of this machine, e.g. 127.0.0.1,"
+                    + " or 0.0.0.0 for all");
+        }
+        try {
+            if (a.isAnyLocalAddress() || a.isLoopbackAddress() || java.net.NetworkInterface.getByInetAddress(a) != null) {
+                return a;
+            }
+        } catch (java.net.SocketException e) {
+            return a; // interfaces cannot be listed here: binding will tell
+        }
+        throw new IllegalArgumentException("not an address of this machine; give one of its addresses, 127.0.0.1"
+                + " (this machine only) or 0.0.0.0 (all)");
     }
 
     private static int parsePort(String text) {

@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
                 "",
                 "Examples:",
                 "  pgwarden healthcheck --data-dir ./pgwarden-data",
-                "  pgwarden healthcheck --url postgresql://postgres@db:5432/postgres --expect-role primary",
+                "  pgwarden healthcheck --expect-role primary \\",
+                "      --url postgresql://postgres@db:5432/postgres",
                 "  HEALTHCHECK CMD pgwarden healthcheck --data-dir /var/lib/postgresql/data",
                 ""},
         exitCodeListHeading = "%nExit codes:%n",
@@ -41,8 +42,8 @@ public final class HealthcheckCommand extends AbstractCommand {
     String expectRole;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Data directory whose free disk space is checked (and whose pgwarden.password is used)."
-                    + " Env: PGDATA. Default: no disk check.")
+            description = "Data directory whose free disk space is checked, whose pgwarden.password is used, and whose"
+                    + " running server is checked unless --port/--url/PGPORT say otherwise. Env: PGDATA. Default: no disk check.")
     String dataDir;
 
     @Option(names = "--password-file", paramLabel = "FILE",
@@ -57,7 +58,10 @@ public final class HealthcheckCommand extends AbstractCommand {
     protected int execute() throws Exception {
         ConfigSources sources = sources(null);
         Problems problems = new Problems();
-        ConnectionSpec spec = connection.resolve(sources, problems);
+        // the server running on the data directory, unless the connection options say where to look (a problem with
+        // the value is reported below, after the connection's)
+        Path local = sources.resolve(new Problems(), null, InputParsers::path, "--data-dir", dataDir, "PGDATA");
+        ConnectionSpec spec = connection.resolve(sources, problems, local);
         HealthCheck.Role role = sources.resolve(problems, null, HealthcheckCommand::role, "--expect-role", expectRole,
                 "PGWARDEN_EXPECT_ROLE");
         Path data = sources.resolve(problems, null, InputParsers::path, "--data-dir", dataDir, "PGDATA");

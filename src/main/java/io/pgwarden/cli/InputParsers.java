@@ -149,6 +149,21 @@ final class InputParsers {
         }
     }
 
+    /** A path to a file this user can read, e.g. a password file given by the user (which pgwarden never creates). */
+    static java.nio.file.Path readableFile(String text) {
+        java.nio.file.Path p = path(text);
+        if (!java.nio.file.Files.exists(p)) {
+            throw new IllegalArgumentException("no such file; check the path");
+        }
+        if (!java.nio.file.Files.isRegularFile(p)) {
+            throw new IllegalArgumentException("not a file");
+        }
+        if (!java.nio.file.Files.isReadable(p)) {
+            throw new IllegalArgumentException("not readable by this user; run as a user that can read it");
+        }
+        return p;
+    }
+
     private static boolean isIpLiteral(String a) {
         if (a.contains(":")) {
             try {

@@ -4,10 +4,20 @@ import io.pgwarden.core.log.LogFormat;
 import io.pgwarden.core.log.LogSettings;
 import java.util.Locale;
 import org.slf4j.event.Level;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code --log-format}, {@code --log-level}: shared by every command; applied before it runs. */
 public final class LoggingMixin {
+    /** The documented levels; no trace: pgwarden logs nothing at that level. */
+    private static final java.util.List<String> LEVELS = java.util.List.of("error", "warn", "info", "debug");
+
+    /** The command using this mixin, so that an error names it ('See pgwarden up --help'). */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
     @Option(names = "--log-format", paramLabel = "text|json",
             description = "Log line format on stderr: text (default) or json (one object per line). Env: LOG_FORMAT.")
     String logFormat;
@@ -26,16 +36,13 @@ public final class LoggingMixin {
         try {
             format = LogFormat.parse(f);
         } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    fOrigin + "=" + f + ": allowed values are text, json");
+            throw new ParameterException(mixee.commandLine(), fOrigin + "=" + f + ": allowed values are text, json");
         }
-        Level level;
-        try {
-            level = Level.valueOf(l.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    lOrigin + "=" + l + ": allowed values are error, warn, info, debug, trace");
+        if (!LEVELS.contains(l.trim().toLowerCase(Locale.ROOT))) {
+            throw new ParameterException(mixee.commandLine(), lOrigin + "=" + l + ": allowed values are "
+                    + String.join(", ", LEVELS));
         }
+        Level level = Level.valueOf(l.trim().toUpperCase(Locale.ROOT));
         LogSettings.configure(format, level);
     }
 }

@@ -83,7 +83,8 @@ public final class Main {
     /** A usage error: one line saying what is wrong and where help is, not the whole help text. */
     private static int usageError(CommandLine.ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
-        String message = Secrets.mask(e.getMessage());
+        String message = Secrets.mask(e instanceof CommandLine.UnmatchedArgumentException u ? UnknownArguments.describe(u)
+                : e.getMessage());
         if (io.pgwarden.core.log.LogSettings.isJson()) {
             org.slf4j.LoggerFactory.getLogger(Main.class).error("{} (see '{} --help')", message,
                     cmd.getCommandSpec().qualifiedName());

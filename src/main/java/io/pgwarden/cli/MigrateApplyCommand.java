@@ -17,10 +17,12 @@ import picocli.CommandLine.Option;
 /** {@code pgwarden migrate apply}: validates, then applies pending migrations. */
 @Command(name = "apply", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Applies pending migrations.",
-            "Each file runs in its own transaction (or outside one when it must), serialised across runners by a",
-            "session-level advisory lock. Creates the database when missing. Refuses to run when applied files",
-            "changed or are missing, or a failed migration is recorded.", "",
-            "Example: DATABASE_URL=postgresql://app@db/shop MIGRATIONS_DIR=/migrations pgwarden migrate apply", ""})
+            "Each file runs in its own transaction (or outside one when it must), serialised across runners by a"
+                + " session-level advisory lock. Creates the database when missing. Refuses to run when applied files"
+                + " changed or are missing, or a failed migration is recorded.", "",
+            "Example:",
+            "  DATABASE_URL=postgresql://app@db/shop MIGRATIONS_DIR=/migrations \\",
+            "      pgwarden migrate apply", ""})
 public final class MigrateApplyCommand extends AbstractCommand {
     @Mixin
     MigrateOptions options;

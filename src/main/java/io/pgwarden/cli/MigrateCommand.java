@@ -9,8 +9,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = {"Schema migrations that are safe to run from every pod at once.",
-            "Files: V<version>__<description>.sql, R__<description>.sql (repeatable), <NNN>_<description>.sql,",
-            "optionally in one level of group subdirectories (each an independent chain).", "",
+            "Files: V<version>__<description>.sql, R__<description>.sql (repeatable), <NNN>_<description>.sql,"
+                + " optionally in one level of group subdirectories (each an independent chain).", "",
             "Examples:",
             "  pgwarden migrate apply --url postgresql://app@db/shop --dir ./migrations",
             "  pgwarden migrate info --format json",

@@ -17,9 +17,11 @@ import picocli.CommandLine.Option;
 /** {@code pgwarden migrate info}: every migration with its state. */
 @Command(name = "info", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Lists every migration with its state. Read-only.",
-            "States: applied, pending, failed, modified, missing file, future, ignored, baseline, below baseline;",
-            "with version, description, installed on and execution time.", "",
-            "Example: pgwarden migrate info --url postgresql://app@db/shop --dir ./migrations --format json", ""})
+            "States: applied, pending, failed, modified, missing file, future, ignored, baseline, below baseline;"
+                + " with version, description, installed on and execution time.", "",
+            "Example:",
+            "  pgwarden migrate info --url postgresql://app@db/shop --dir ./migrations \\",
+            "      --format json", ""})
 public final class MigrateInfoCommand extends AbstractCommand {
     /** Output formats of {@code info}. */
     public enum Format { TABLE, JSON }

@@ -11,9 +11,10 @@ import picocli.CommandLine.Option;
 /** {@code pgwarden migrate plan}: what apply would run, touching nothing. */
 @Command(name = "plan", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Shows what apply would run, in order. Touches nothing.",
-            "With checksums and whether each file runs in a transaction; parses every file (mixed files are",
-            "reported now).", "",
-            "Example: pgwarden migrate plan --url postgresql://app@db/shop --dir ./migrations", ""})
+            "With checksums and whether each file runs in a transaction; parses every file (mixed files are"
+                + " reported now).", "",
+            "Example:",
+            "  pgwarden migrate plan --url postgresql://app@db/shop --dir ./migrations", ""})
 public final class MigratePlanCommand extends AbstractCommand {
     @Mixin
     MigrateOptions options;

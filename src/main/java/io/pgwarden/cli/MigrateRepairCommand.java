@@ -9,9 +9,10 @@ import picocli.CommandLine.Mixin;
 /** {@code pgwarden migrate repair}: removes failed records, realigns checksums of changed files. */
 @Command(name = "repair", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Repairs the history so apply can run again.",
-            "Removes failed records (the fixed file runs on the next apply) and realigns the recorded checksums",
-            "of applied files that changed (accepting them as they are). Prints each change.", "",
-            "Example: pgwarden migrate repair --url postgresql://app@db/shop --dir ./migrations", ""})
+            "Removes failed records (the fixed file runs on the next apply) and realigns the recorded checksums"
+                + " of applied files that changed (accepting them as they are). Prints each change.", "",
+            "Example:",
+            "  pgwarden migrate repair --url postgresql://app@db/shop --dir ./migrations", ""})
 public final class MigrateRepairCommand extends AbstractCommand {
     @Mixin
     MigrateOptions options;

@@ -13,10 +13,11 @@ import picocli.CommandLine.Mixin;
 /** {@code pgwarden migrate validate}: exit 6 when the history does not match the files. */
 @Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Checks the migration history against the files. Read-only.",
-            "Fails (exit 6) when the database does not exist, an applied file was changed or is missing, a failed",
-            "migration is recorded, or a never-applied file sits below the latest applied version. Pending files",
-            "are fine.", "",
-            "Example: pgwarden migrate validate --url postgresql://app@db/shop --dir ./migrations", ""})
+            "Fails (exit 6) when the database does not exist, an applied file was changed or is missing, a failed"
+                + " migration is recorded, or a never-applied file sits below the latest applied version. Pending files"
+                + " are fine.", "",
+            "Example:",
+            "  pgwarden migrate validate --url postgresql://app@db/shop --dir ./migrations", ""})
 public final class MigrateValidateCommand extends AbstractCommand {
     @Mixin
     MigrateOptions options;

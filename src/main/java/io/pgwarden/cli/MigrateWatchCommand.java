@@ -12,10 +12,12 @@ import picocli.CommandLine.ParameterException;
 /** {@code pgwarden migrate watch}: apply now and whenever the directory changes. */
 @Command(name = "watch", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Applies migrations now and whenever the directory changes.",
-            "Changes include a ConfigMap update's atomic ..data symlink swap; applies are debounced. A failure is",
-            "reported and the watch goes on; a failed file is retried once it changes. Runs until stopped: SIGTERM or Ctrl-C finish the current apply,",
-            "release the lock and exit 0.", "",
-            "Example: CONFIGMAP_PATH=/etc/migrations pgwarden migrate watch --url postgresql://app@db/shop", ""})
+            "Changes include a ConfigMap update's atomic ..data symlink swap; applies are debounced. A failure is"
+                + " reported and the watch goes on; a failed file is retried once it changes. Runs until stopped: SIGTERM"
+                + " or Ctrl-C finish the current apply, release the lock and exit 0.", "",
+            "Example:",
+            "  CONFIGMAP_PATH=/etc/migrations \\",
+            "      pgwarden migrate watch --url postgresql://app@db/shop", ""})
 public final class MigrateWatchCommand extends AbstractCommand {
     @Mixin
     MigrateOptions options;

@@ -38,7 +38,8 @@ public final class NodeTarget {
         Problems problems = new Problems();
         Path data = sources.resolve(problems, Path.of(UpCommand.DEFAULT_DATA_DIR), InputParsers::path, "--data-dir", dataDir,
                 "PGDATA").toAbsolutePath().normalize();
-        Path pwFile = sources.resolve(problems, null, InputParsers::path, "--password-file", passwordFile, "PGWARDEN_PASSWORD_FILE");
+        Path pwFile = sources.resolve(problems, null, InputParsers::readableFile, "--password-file", passwordFile,
+                "PGWARDEN_PASSWORD_FILE");
         var u = sources.find("--url", url, "PGWARDEN_URL");
         ConnectionSpec base = ConnectionSpec.fromEnv(sources.environment()).withConnectTimeout(Duration.ofSeconds(10))
                 .withApplicationName("pgwarden");
@@ -61,7 +62,7 @@ public final class NodeTarget {
         }
         Path file = pwFile != null ? pwFile : data.resolve(InstanceConfig.PASSWORD_FILE_NAME);
         String password = Files.isReadable(file) ? PasswordFile.read(file) : base.password();
-        return base.withHostPort("127.0.0.1", pid.get().port()).withUser(InstanceConfig.DEFAULT_SUPERUSER, password)
+        return base.withHostPort(PostmasterPid.localHost(data), pid.get().port()).withUser(InstanceConfig.DEFAULT_SUPERUSER, password)
                 .withDatabase("postgres");
     }
 }

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
                         + " Bring the old one back with 'pgwarden rejoin'.",
                 "",
                 "Examples:",
-                "  pgwarden promote                                   # the local node of ./pgwarden-data",
+                "  pgwarden promote                # the local node of ./pgwarden-data",
                 "  pgwarden promote --data-dir /srv/replica --timeout 2m",
                 "  PGPASSWORD=... pgwarden promote --url postgresql://postgres@db-2/postgres",
                 ""},

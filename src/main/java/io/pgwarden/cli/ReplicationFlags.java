@@ -71,7 +71,7 @@ public final class ReplicationFlags {
         Path replFile = sources.resolve(problems, null, InputParsers::path, "--replication-password-file",
                 replicationPasswordFile, "PGWARDEN_REPLICATION_PASSWORD_FILE");
         String superuser = sources.resolve(problems, "postgres", String::strip, "--primary-user", primaryUser, "PGWARDEN_PRIMARY_USER");
-        Path passFile = sources.resolve(problems, null, InputParsers::path, "--primary-password-file", primaryPasswordFile,
+        Path passFile = sources.resolve(problems, null, InputParsers::readableFile, "--primary-password-file", primaryPasswordFile,
                 "PGWARDEN_PRIMARY_PASSWORD_FILE");
         CloneMethod method = sources.resolve(problems, CloneMethod.AUTO, ReplicationFlags::method, "--clone-method",
                 cloneMethod, "PGWARDEN_CLONE_METHOD");

@@ -4,13 +4,16 @@ import io.pgwarden.config.ConfigSources;
 import io.pgwarden.config.Problems;
 import io.pgwarden.config.Setting;
 import io.pgwarden.pg.ConnectionSpec;
+import io.pgwarden.instance.PostmasterPid;
+import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
  * {@code --url --host --port --user --database} ({@code --dbname} is an alias): where {@code wait} and {@code healthcheck} connect.
  * Precedence per part: flag, then the URL ({@code --url} or {@code DATABASE_URL}), then the libpq
- * variables {@code PGHOST PGPORT PGUSER PGDATABASE PGPASSWORD}, then 127.0.0.1:5432, user postgres.
+ * variables {@code PGHOST PGPORT PGUSER PGDATABASE PGPASSWORD}, then (healthcheck) the running server of the data
+ * directory, then 127.0.0.1:5432, user postgres.
  */
 public final class ServerConnectionFlags {
     @Option(names = "--url", paramLabel = "URL",
@@ -20,7 +23,8 @@ public final class ServerConnectionFlags {
     @Option(names = "--host", paramLabel = "HOST", description = "Server host. Env: PGHOST. Default: 127.0.0.1.")
     String host;
 
-    @Option(names = "--port", paramLabel = "N", description = "Server port. Env: PGPORT. Default: 5432.")
+    @Option(names = "--port", paramLabel = "N", description = "Server port. Env: PGPORT. Default: the port in <data-dir>/postmaster.pid when --data-dir is given"
+                    + " (healthcheck), else 5432.")
     String port;
 
     @Option(names = "--user", paramLabel = "NAME", description = "User. Env: PGUSER. Default: postgres.")
@@ -33,6 +37,15 @@ public final class ServerConnectionFlags {
 
     /** The spec, or null after recording problems. */
     ConnectionSpec resolve(ConfigSources sources, Problems problems) {
+        return resolve(sources, problems, null);
+    }
+
+    /**
+     * As {@link #resolve(ConfigSources, Problems)}; when {@code dataDir} is given and no URL, port flag or PGPORT
+     * says where the server is, the port (and listen address) come from the directory's postmaster.pid, as
+     * {@code status --data-dir} finds its server.
+     */
+    ConnectionSpec resolve(ConfigSources sources, Problems problems, Path dataDir) {
         ConnectionSpec spec;
         try {
             spec = ConnectionSpec.fromEnv(sources.environment());
@@ -49,18 +62,53 @@ public final class ServerConnectionFlags {
                 return null;
             }
         }
-        int p = sources.resolve(problems, spec.port(), InputParsers::port, "--port", port);
-        String h = host != null ? host.trim() : spec.host();
+        // per part: the flag, else the URL or the libpq variable (both already in spec), else the configuration file
+        Optional<Setting> portSetting = part(sources, "--port", port, "PGPORT", u.isPresent());
+        Optional<PostmasterPid> local = Optional.empty();
+        if (dataDir != null && u.isEmpty() && portSetting.isEmpty() && isBlank(sources.env("PGPORT"))) {
+            local = PostmasterPid.read(dataDir).filter(pid -> pid.port() > 0);
+        }
+        int p = local.map(PostmasterPid::port).orElse(spec.port());
+        if (portSetting.isPresent()) {
+            try {
+                p = InputParsers.port(portSetting.get().value().trim());
+            } catch (IllegalArgumentException e) {
+                problems.add(portSetting.get(), e.getMessage());
+            }
+        }
+        Optional<Setting> hostSetting = part(sources, "--host", host, "PGHOST", u.isPresent());
+        String h = hostSetting.map(s -> s.value().trim())
+                .orElse(local.isPresent() && isBlank(sources.env("PGHOST")) ? PostmasterPid.localHost(dataDir) : spec.host());
         if (h.isEmpty()) {
-            problems.add("--host=: expected a host name or IP address");
+            problems.add(hostSetting.map(Setting::origin).orElse("--host") + "=: expected a host name or IP address");
         }
         spec = spec.withHostPort(h, p);
-        if (user != null) {
-            spec = spec.withUser(user, spec.password());
+        Optional<Setting> userSetting = part(sources, "--user", user, "PGUSER", u.isPresent());
+        if (userSetting.isPresent()) {
+            spec = spec.withUser(userSetting.get().value().trim(), spec.password());
         }
-        if (dbname != null) {
-            spec = spec.withDatabase(dbname);
+        Optional<Setting> dbSetting = part(sources, "--database", dbname, "PGDATABASE", u.isPresent());
+        if (dbSetting.isPresent()) {
+            spec = spec.withDatabase(dbSetting.get().value().trim());
         }
         return spec;
+    }
+
+    /**
+     * The flag's value, or the configuration file's when neither a URL nor the libpq variable {@code env} gives the
+     * part (those are in the spec from {@link ConnectionSpec#fromEnv} already); empty when the spec's value stands.
+     */
+    private static Optional<Setting> part(ConfigSources sources, String flag, String flagValue, String env, boolean url) {
+        if (flagValue != null) {
+            return Optional.of(new Setting(flagValue, flag));
+        }
+        if (url || !isBlank(sources.env(env))) {
+            return Optional.empty();
+        }
+        return sources.find(flag, null);
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
     }
 }

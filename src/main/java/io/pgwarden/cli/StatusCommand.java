@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
                         + " upstream and WAL receiver state, slot; on a primary, each streaming replica with its slot and lag.",
                 "",
                 "Examples:",
-                "  pgwarden status                                    # the local node of ./pgwarden-data",
+                "  pgwarden status                 # the local node of ./pgwarden-data",
                 "  pgwarden status --data-dir /srv/replica --format json",
                 "  PGPASSWORD=... pgwarden status --url postgresql://postgres@db-2/postgres",
                 ""},

@@ -8,10 +8,17 @@ import io.pgwarden.core.PgWardenException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -25,12 +32,42 @@ public final class ConfigSources {
 
     private final Map<String, String> env;
     private final Map<String, String> file;
+    /** Normalised key ({@link #normalise}) to the key as written in the file, for messages. */
+    private final Map<String, String> keys;
     private final String fileName;
+    /** Problems of the file itself (unknown or repeated keys), reported with the values' problems. */
+    private final List<String> fileProblems;
+    /** The problem lists {@link #fileProblems} were added to already (by identity), so each gets them once. */
+    private final Set<Problems> reportedTo = Collections.newSetFromMap(new IdentityHashMap<>());
 
     public ConfigSources(Map<String, String> env, Map<String, String> fileValues, String fileName) {
+        this(env, fileValues, fileName, List.of());
+    }
+
+    private ConfigSources(Map<String, String> env, Map<String, String> fileValues, String fileName,
+            List<String> problems) {
         this.env = Map.copyOf(env);
         this.file = Map.copyOf(fileValues);
         this.fileName = fileName;
+        Map<String, String> byNormal = new LinkedHashMap<>();
+        List<String> all = new ArrayList<>(problems);
+        for (String key : new TreeSet<>(fileValues.keySet())) {
+            String earlier = byNormal.putIfAbsent(normalise(key), key);
+            if (earlier != null) {
+                all.add("Configuration file " + fileName + ": '" + earlier + "' and '" + key
+                        + "' are the same setting; keep one of them.");
+            }
+        }
+        this.keys = Map.copyOf(byNormal);
+        this.fileProblems = List.copyOf(all);
+    }
+
+    /**
+     * A key as compared: without dashes and underscores, in lower case, so that {@code no-tune},
+     * {@code notune} and {@code no_tune} all name {@code --no-tune}.
+     */
+    public static String normalise(String key) {
+        return key.replace("-", "").replace("_", "").toLowerCase(Locale.ROOT);
     }
 
     /** Sources with the given environment and no configuration file; for tests and simple commands. */
@@ -40,7 +77,9 @@ public final class ConfigSources {
 
     /**
      * Reads the process environment and the YAML file named by {@code configFile} (or by
-     * {@value #CONFIG_ENV}); keys of the file are the long flag names without dashes.
+     * {@value #CONFIG_ENV}); keys of the file are the long flag names without the leading dashes
+     * ({@code health-port}; {@code healthport} and {@code health_port} are the same key). The file is named in
+     * messages by its path as given.
      */
     public static ConfigSources load(Path configFile, Map<String, String> env) {
         Path path = configFile;
@@ -50,7 +89,7 @@ public final class ConfigSources {
         if (path == null) {
             return ofEnv(env);
         }
-        return new ConfigSources(env, readYaml(path), path.getFileName().toString());
+        return new ConfigSources(env, readYaml(path), path.toString());
     }
 
     private static Map<String, String> readYaml(Path path) {
@@ -102,10 +141,9 @@ public final class ConfigSources {
                 return Optional.of(new Setting(v, name));
             }
         }
-        String key = flag.startsWith("--") ? flag.substring(2) : flag;
-        String v = file.get(key);
-        if (v != null) {
-            return Optional.of(new Setting(v, fileName + ": " + key));
+        String key = keys.get(normalise(flag.startsWith("--") ? flag.substring(2) : flag));
+        if (key != null) {
+            return Optional.of(new Setting(file.get(key), fileName + ": " + key));
         }
         return Optional.empty();
     }
@@ -113,10 +151,16 @@ public final class ConfigSources {
     /**
      * Resolves and parses a setting. A parse failure ({@link IllegalArgumentException}) is recorded in
      * {@code problems} as {@code "<origin>=<value>: <message>"} and the default is returned, so that
-     * validation goes on and reports every problem at once.
+     * validation goes on and reports every problem at once. The file's own problems (see
+     * {@link #requireKnownKeys}) are added to each {@code problems} list the first time it is passed here.
      */
     public <T> T resolve(Problems problems, T defaultValue, Function<String, T> parser, String flag,
             String flagValue, String... envNames) {
+        synchronized (reportedTo) {
+            if (!fileProblems.isEmpty() && reportedTo.add(problems)) {
+                problems.addFirst(fileProblems);
+            }
+        }
         Optional<Setting> setting = find(flag, flagValue, envNames);
         if (setting.isEmpty()) {
             return defaultValue;
@@ -133,8 +177,33 @@ public final class ConfigSources {
      * Keys of the configuration file that are not in {@code known} (long option names without
      * dashes), so a misspelt setting is reported instead of silently ignored.
      */
-    public java.util.List<String> unknownFileKeys(java.util.Set<String> known) {
-        return file.keySet().stream().filter(k -> !known.contains(k)).sorted().toList();
+    public List<String> unknownFileKeys(Set<String> known) {
+        Set<String> normal = new TreeSet<>();
+        known.forEach(k -> normal.add(normalise(k)));
+        return file.keySet().stream().filter(k -> !normal.contains(normalise(k))).sorted().toList();
+    }
+
+    /**
+     * These sources, with a problem naming every key of the file not in {@code known} (long option names
+     * without dashes). The problem is not thrown here but reported by {@link #resolve} together with the
+     * problems of the values, so that one run lists everything to fix.
+     *
+     * @param example a key: value line to show as the right form, e.g. {@code memory: 2GB}
+     */
+    public ConfigSources requireKnownKeys(Set<String> known, String example) {
+        List<String> unknown = unknownFileKeys(known);
+        if (unknown.isEmpty()) {
+            return this;
+        }
+        String problem = "Configuration file " + fileName + ": unknown setting(s) " + String.join(", ", unknown)
+                + "; keys are the long option names of pgwarden's commands without the leading dashes, e.g. '"
+                + example + "' (see 'pgwarden <command> --help').";
+        return new ConfigSources(env, file, fileName, List.of(problem));
+    }
+
+    /** Problems of the file itself (unknown or repeated keys); empty when there are none. */
+    public List<String> fileProblems() {
+        return fileProblems;
     }
 
     /** The configuration file's name, or null when there is none. */

@@ -20,6 +20,11 @@ public final class Problems {
         messages.add(setting.describe() + ": " + rule);
     }
 
+    /** Puts {@code first} before the problems found so far (a file's own problems read before its values'). */
+    void addFirst(List<String> first) {
+        messages.addAll(0, first);
+    }
+
     public boolean isEmpty() {
         return messages.isEmpty();
     }

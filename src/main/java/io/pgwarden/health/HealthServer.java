@@ -8,7 +8,6 @@ import io.pgwarden.core.PgWardenException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
@@ -22,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The agent's one HTTP server: probe endpoints (see {@link Endpoint}, {@link ProbeRules}) answering
  * 200 or 503 with the JSON status document, and {@code /metrics}. GET and HEAD only (405
- * otherwise), unknown paths 404, a bad {@code ?lag=} 400. Runs on the JDK's HttpServer with a
+ * otherwise), unknown paths 404, a bad, repeated or unknown query parameter 400 ({@link ProbeQuery}). Runs on the JDK's HttpServer with a
  * small fixed pool, so it starts in milliseconds and answers liveness before any database work.
  */
 public final class HealthServer implements AutoCloseable {
@@ -58,7 +57,8 @@ public final class HealthServer implements AutoCloseable {
     /**
      * Binds {@code address} and starts serving.
      *
-     * @throws PgWardenException ENVIRONMENT when the port cannot be bound (in use, no permission)
+     * @throws PgWardenException ENVIRONMENT when the port cannot be bound (in use, no permission); INVALID_INPUT when
+     *                           the address is not one of this machine's
      */
     public static HealthServer start(InetSocketAddress address, StatusSource status, AgentMetrics metrics) {
         // The JDK server writes headers and body separately; with Nagle's algorithm on, the body waits for
@@ -78,6 +78,9 @@ public final class HealthServer implements AutoCloseable {
         try {
             http = HttpServer.create(address, BACKLOG);
         } catch (IOException e) {
+            if (e instanceof java.net.BindException && String.valueOf(e.getMessage()).contains("assign requested address")) {
+                throw notLocal(address, e);
+            }
             throw new PgWardenException(ErrorCode.ENVIRONMENT, "Cannot listen for health requests on "
                     + address.getHostString() + ":" + address.getPort() + ": " + e.getMessage()
                     + ". Choose another port with --health-port or HEALTH_PORT.", e);
@@ -94,6 +97,14 @@ public final class HealthServer implements AutoCloseable {
         http.start();
         log.info("health server listening on {}:{}", address.getHostString(), hs.port());
         return hs;
+    }
+
+    /** The address is not one of this machine's: an input error (exit 2) naming the setting to fix. */
+    private static PgWardenException notLocal(InetSocketAddress address, IOException e) {
+        return new PgWardenException(ErrorCode.INVALID_INPUT, "Cannot listen for health requests on "
+                + address.getHostString() + ":" + address.getPort() + ": " + address.getHostString()
+                + " is not an address of this machine. Choose one of its addresses, 127.0.0.1 or 0.0.0.0 (all) with"
+                + " --health-address or HEALTH_ADDRESS.", e);
     }
 
     /** Serves {@code path} (GET and HEAD) from {@code route}, e.g. {@code /topology}; see {@link TopologyEndpoint}. */
@@ -153,7 +164,7 @@ public final class HealthServer implements AutoCloseable {
         }
         ByteSize lag;
         try {
-            lag = endpoint.get().acceptsLag() ? lagParameter(exchange.getRequestURI().getRawQuery()) : null;
+            lag = ProbeQuery.lag(endpoint.get(), path, exchange.getRequestURI().getRawQuery());
         } catch (IllegalArgumentException e) {
             send(exchange, 400, JSON, StatusDocument.error(path, 400, e.getMessage()), head);
             return;
@@ -163,32 +174,6 @@ public final class HealthServer implements AutoCloseable {
                 ? StatusSource.Freshness.LAST_KNOWN : StatusSource.Freshness.CURRENT);
         ProbeDecision decision = ProbeRules.evaluate(endpoint.get(), snapshot, lag);
         send(exchange, decision.httpStatus(), JSON, StatusDocument.render(path, decision, snapshot), head);
-    }
-
-    /**
-     * Parses {@code lag} from a raw query string: bytes, or a size with a unit ({@code 16MB}).
-     *
-     * @return null when absent
-     * @throws IllegalArgumentException naming the parameter and its value
-     */
-    static ByteSize lagParameter(String rawQuery) {
-        if (rawQuery == null) {
-            return null;
-        }
-        for (String pair : rawQuery.split("&")) {
-            String[] kv = pair.split("=", 2);
-            if (!"lag".equals(URLDecoder.decode(kv[0], StandardCharsets.UTF_8))) {
-                continue;
-            }
-            String value = kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "";
-            try {
-                return ByteSize.parse(value, 1);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("query parameter lag=" + value
-                        + " is not a size: give bytes or a number with a unit (B, kB, MB, GB, TB), e.g. ?lag=16MB", e);
-            }
-        }
-        return null;
     }
 
     private static void send(HttpExchange exchange, int code, String contentType, String body, boolean head)

@@ -33,7 +33,8 @@ public final class PasswordFile {
     /**
      * The password in {@code file} (first line, trimmed).
      *
-     * @throws PgWardenException ENVIRONMENT naming the file when it cannot be read or is empty
+     * @throws PgWardenException INVALID_INPUT naming the file when it does not exist; ENVIRONMENT when it cannot be
+     *                           read or is empty
      */
     public static String read(Path file) {
         try {
@@ -43,9 +44,14 @@ public final class PasswordFile {
                         + "write the superuser password on its first line.");
             }
             return text;
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new PgWardenException(ErrorCode.INVALID_INPUT, "Password file " + file + " does not exist; check the"
+                    + " path (pgwarden reads it, it does not create it).", e);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new PgWardenException(ErrorCode.ENVIRONMENT, "Cannot read password file " + file
+                    + " (permission denied). Run as a user that can read it (pgwarden writes its own with mode 0600).", e);
         } catch (IOException e) {
-            throw new PgWardenException(ErrorCode.ENVIRONMENT, "Cannot read password file " + file + " (" + e
-                    + "). Run as a user that can read it (it is mode 0600).", e);
+            throw new PgWardenException(ErrorCode.ENVIRONMENT, "Cannot read password file " + file + " (" + e + ").", e);
         }
     }
 }

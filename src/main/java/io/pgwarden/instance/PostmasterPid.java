@@ -38,6 +38,25 @@ public record PostmasterPid(long pid, int port, String status) {
         }
     }
 
+    /**
+     * The host a client on this machine reaches the server of {@code dataDir} at: line 6 of the file (the first of
+     * listen_addresses) when it is one address, or 127.0.0.1 when it is a wildcard ({@code *}, {@code 0.0.0.0},
+     * {@code ::}), {@code localhost} or absent.
+     */
+    public static String localHost(Path dataDir) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(dataDir.resolve(FILE));
+        } catch (IOException e) {
+            return "127.0.0.1";
+        }
+        String listen = lines.size() > 5 ? lines.get(5).trim() : "";
+        return switch (listen) {
+            case "", "*", "0.0.0.0", "::", "localhost" -> "127.0.0.1";
+            default -> listen;
+        };
+    }
+
     /** True once the server accepts connections: {@code ready} (primary) or {@code standby} (hot standby). */
     public boolean acceptsConnections() {
         return status.equals("ready") || status.equals("standby");

@@ -65,7 +65,7 @@ public final class BinariesResolver {
         PgVersion major = wanted != null ? wanted : new PgVersion(DEFAULT_MAJOR);
         EmbeddedBinaries.Installed installed = embedded.install(major);
         String why = (skipped.length() == 0 ? "no PostgreSQL installation found (no --pg-bin, " + ENV
-                + ", pg_config on PATH or " + systemRoot + "/N/bin)" : skipped.toString().strip())
+                + ", pg_config on PATH or " + systemRoot + "/N/bin)" : withoutTrailingSeparator(skipped))
                 + "; using embedded " + EmbeddedBinaries.ARTIFACT + ":" + installed.version()
                 + (wanted != null ? " (" + request.majorOrigin() + "=" + wanted + ")" : " (default major " + DEFAULT_MAJOR
                 + "; choose another with --pg-version)") + ", " + installed.origin();
@@ -181,6 +181,11 @@ public final class BinariesResolver {
             skipped.append("no PostgreSQL ").append(wanted).append(" under ").append(systemRoot).append("; ");
         }
         return Optional.empty();
+    }
+
+    /** The skipped candidates, each followed by "; " as they are appended, without the last separator. */
+    private static String withoutTrailingSeparator(StringBuilder skipped) {
+        return skipped.toString().strip().replaceAll(";$", "");
     }
 
     /** Null when {@code dir} holds executable postgres, initdb and pg_ctl, else what is missing. */

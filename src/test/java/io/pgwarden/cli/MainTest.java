@@ -55,7 +55,24 @@ class MainTest {
         cli.setErr(new PrintWriter(err));
         cli.setOut(new PrintWriter(new StringWriter()));
         assertThat(cli.execute("tune", "--config", file.toString(), "--memory", "2GB")).isEqualTo(2);
-        assertThat(err.toString()).startsWith("error: Configuration file pgwarden.yaml: unknown setting(s) memroy;");
+        assertThat(err.toString()).startsWith("error: Configuration file " + file + ": unknown setting(s) memroy;");
+    }
+
+    @Test
+    void aMistypedOptionOrCommandGetsTheClosestNames() {
+        CliRun prot = CliRun.of(Map.of(), "up", "--prot", "56101");
+        assertThat(prot.exitCode()).isEqualTo(2);
+        assertThat(prot.err()).isEqualTo("error: Unknown option: '--prot'; did you mean --port?\n"
+                + "See 'pgwarden up --help' for options and examples.\n");
+        CliRun tune = CliRun.of(Map.of(), "tune", "--memroy=1GB", "--cpus", "2", "extra");
+        assertThat(tune.err()).isEqualTo("error: Unknown option: '--memroy=1GB'; did you mean --memory?\n"
+                + "Unexpected argument: 'extra'; pgwarden tune takes no positional arguments here (a value with spaces"
+                + " needs quotes).\nSee 'pgwarden tune --help' for options and examples.\n");
+        CliRun none = CliRun.of(Map.of(), "wait", "--frobnicate");
+        assertThat(none.err()).startsWith("error: Unknown option: '--frobnicate'\n");
+        CliRun aply = CliRun.of(Map.of(), "migrate", "aply");
+        assertThat(aply.exitCode()).isEqualTo(2);
+        assertThat(aply.err()).startsWith("error: Unknown command: 'aply'; did you mean apply? Commands: apply, info,");
     }
 
     @Test

@@ -132,7 +132,7 @@ class TuneCommandTest {
         Path yaml = dir.resolve("pgwarden.yaml");
         Files.writeString(yaml, "memory: 3GB\nworkload: mixed\npg-version: 18\n");
         assertThat(run(Map.of("PGWARDEN_CONFIG", yaml.toString()), "--cpus", "2")).isZero();
-        assertThat(out.toString()).startsWith("Resources: memory 3GB (from pgwarden.yaml: memory), 2 CPUs (from --cpus)\n"
+        assertThat(out.toString()).startsWith("Resources: memory 3GB (from " + yaml + ": memory), 2 CPUs (from --cpus)\n"
                 + "Profile:   workload mixed, storage ssd, PostgreSQL 18\n\nPARAMETER ");
         assertThat(out.toString()).containsPattern("\nmax_connections +84 +mixed: 120 x 70% as memory is below 4GB");
     }

@@ -22,7 +22,7 @@ class ConfigSourcesTest {
         ConfigSources sources = ConfigSources.load(file, Map.of("POSTGRES_MEMORY", "2048", "POSTGRES_WORKLOAD_TYPE", "oltp"));
         assertThat(sources.find("--memory", "1GB", "POSTGRES_MEMORY")).get().isEqualTo(new Setting("1GB", "--memory"));
         assertThat(sources.find("--memory", null, "POSTGRES_MEMORY")).get().isEqualTo(new Setting("2048", "POSTGRES_MEMORY"));
-        assertThat(sources.find("--workload", null)).get().isEqualTo(new Setting("dw", "pgwarden.yaml: workload"));
+        assertThat(sources.find("--workload", null)).get().isEqualTo(new Setting("dw", file + ": workload"));
         assertThat(sources.find("--storage", null, "POSTGRES_STORAGE_TYPE")).isEmpty();
     }
 

@@ -47,6 +47,17 @@ class HealthServerTest {
     }
 
     @Test
+    void anAddressOfAnotherMachineIsAnInputErrorNamingTheSetting() {
+        // 192.0.2.0/24 is TEST-NET-1 (RFC 5737): never assigned to a real machine
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HealthServer.start(new InetSocketAddress("192.0.2.1", 0),
+                        f -> current.get(), new AgentMetrics()))
+                .isInstanceOfSatisfying(io.pgwarden.core.PgWardenException.class,
+                        e -> assertThat(e.code()).isEqualTo(io.pgwarden.core.ErrorCode.INVALID_INPUT))
+                .hasMessage("Cannot listen for health requests on 192.0.2.1:0: 192.0.2.1 is not an address of this machine."
+                        + " Choose one of its addresses, 127.0.0.1 or 0.0.0.0 (all) with --health-address or HEALTH_ADDRESS.");
+    }
+
+    @Test
     void primaryAnswersPrimaryAndReadWriteButNotReplica() {
         assertThat(http.status("/primary")).isEqualTo(200);
         assertThat(http.status("/read-write")).isEqualTo(200);
@@ -111,6 +122,24 @@ class HealthServerTest {
         assertThat(r.json().get("error").asText()).isEqualTo("query parameter lag=lots is not a size: give bytes or a"
                 + " number with a unit (B, kB, MB, GB, TB), e.g. ?lag=16MB");
         assertThat(http.get("/replica?lag=16XB").status()).isEqualTo(400);
+    }
+
+    @Test
+    void aRepeatedOrUnknownQueryParameterIs400NamingIt() {
+        current.set(node(Statuses.replica(20L * 1024 * 1024, true)));
+        HttpProbe.Response twice = http.get("/replica?lag=1&lag=abc");
+        assertThat(twice.status()).isEqualTo(400);
+        assertThat(twice.json().get("error").asText())
+                .isEqualTo("query parameter lag is given more than once; give it once, e.g. ?lag=16MB");
+        HttpProbe.Response typo = http.get("/replica?lags=1");
+        assertThat(typo.status()).isEqualTo(400);
+        assertThat(typo.json().get("error").asText())
+                .isEqualTo("unknown query parameter lags; /replica accepts only lag, e.g. ?lag=16MB");
+        HttpProbe.Response primary = http.get("/primary?lag=1");
+        assertThat(primary.status()).isEqualTo(400);
+        assertThat(primary.json().get("error").asText()).isEqualTo("unknown query parameter lag; /primary accepts no"
+                + " query parameters (lag applies to /readiness, /replica and /read-only)");
+        assertThat(http.status("/replica?")).isEqualTo(200);
     }
 
     @Test

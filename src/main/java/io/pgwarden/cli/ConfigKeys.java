@@ -1,0 +1,35 @@
+package io.pgwarden.cli;
+
+import java.util.Set;
+
+/**
+ * The keys a configuration file may hold: the long option names (without the leading dashes) of every
+ * pgwarden command, since one file may serve several commands ({@code PGWARDEN_CONFIG}). A constant
+ * rather than read from the command tree, because a run builds only its own subcommand
+ * ({@link SingleCommand}: building the whole tree costs about half a second of CPU); ConfigKeysTest
+ * checks it against the tree (minus {@link #NOT_SETTINGS}), and prints the new list when an option is added.
+ */
+final class ConfigKeys {
+    /**
+     * Options that are not read from the file, so a file naming them is an error rather than silently ignored:
+     * help, version and the file itself; the log options, applied before the file is read (flag or LOG_FORMAT,
+     * LOG_LEVEL); and the one-off decisions of migrate apply/plan/baseline, which a file shared by every run
+     * must not make for all of them.
+     */
+    static final Set<String> NOT_SETTINGS = Set.of("help", "version", "config", "log-format", "log-level",
+            "retry-failed", "skip-validation", "baseline-version", "group", "all-groups");
+
+    static final Set<String> ALL = Set.of(
+            "allow", "clone-method", "connect-timeout", "cpus", "data-dir", "database", "database-url", "debounce",
+            "dir", "expect-role", "file", "format", "health-address", "health-port", "host", "interval", "listen",
+            "lock-timeout", "max-lag", "max-restarts", "memory", "migrations-dir", "monitor-interval", "namespace",
+            "no-create-database", "no-rewind", "no-start", "no-tune", "node-name", "nodes", "password-file",
+            "pg-bin", "pg-version", "pgbouncer-admin-url", "pgbouncer-ini", "port", "primary",
+            "primary-password-file", "primary-user", "psql", "replica-of", "replication-password-file",
+            "replication-user", "restart-window", "ro-service", "rw-service", "schema", "server-log",
+            "shared-preload-libraries", "slot", "sslmode", "start-timeout", "stop-timeout", "storage", "timeout",
+            "url", "user", "wait-timeout", "workload");
+
+    private ConfigKeys() {
+    }
+}
