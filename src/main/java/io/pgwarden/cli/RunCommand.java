@@ -28,10 +28,14 @@ import picocli.CommandLine.Mixin;
                         + " (default ~/.cache/pgwarden; /var/cache/pgwarden as root). As root, PostgreSQL runs as 'postgres'.",
                 "",
                 "Examples:",
-                "  pgwarden run                                   # PGDATA, POSTGRES_MEMORY, MIGRATIONS_DIR from the environment",
-                "  pgwarden run --data-dir /srv/pg --allow 10.0.0.0/8 --migrations-dir /migrations --database app",
-                "  pgwarden run --memory 2GB --workload oltp --health-port 8008 --stop-timeout 20s",
-                "  PGPASSWORD=... pgwarden run --replica-of db-0.db:5432 --node-name db-1   # clone, then follow",
+                "  # PGDATA, POSTGRES_MEMORY, MIGRATIONS_DIR from the environment:",
+                "  pgwarden run",
+                "  pgwarden run --data-dir /srv/pg --allow 10.0.0.0/8 \\",
+                "      --migrations-dir /migrations --database app",
+                "  pgwarden run --memory 2GB --workload oltp --health-port 8008 \\",
+                "      --stop-timeout 20s",
+                "  # clone, then follow:",
+                "  PGPASSWORD=... pgwarden run --replica-of db-0.db:5432 --node-name db-1",
                 ""})
 public final class RunCommand extends AbstractCommand {
     @Mixin

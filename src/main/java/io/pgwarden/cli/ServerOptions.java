@@ -150,7 +150,9 @@ public final class ServerOptions {
                 "--max-restarts", maxRestarts, "PGWARDEN_MAX_RESTARTS");
         Duration window = sources.resolve(problems, RestartPolicy.DEFAULT.window(), InputParsers::positiveDuration,
                 "--restart-window", restartWindow, "PGWARDEN_RESTART_WINDOW");
-        TuningOptions.Inputs tuningInputs = noTune ? null : tuningOptions.resolve(sources, problems);
+        // the flag, or no-tune: true in the configuration file
+        boolean skipTuning = noTune || sources.resolve(problems, false, InputParsers::bool, "--no-tune", null);
+        TuningOptions.Inputs tuningInputs = skipTuning ? null : tuningOptions.resolve(sources, problems);
         AgentMigrationOptions.Resolved migrate = migrations.resolve(sources, problems);
         String db = sources.resolve(problems, RunSettings.DEFAULT_DATABASE, InputParsers::identifier, "--database",
                 database, "POSTGRES_DB");

@@ -23,8 +23,10 @@ import picocli.CommandLine.Option;
                 + " instead of exiting. Stops on SIGTERM with exit code 0.",
                 "",
                 "Examples:",
-                "  DATABASE_URL=postgresql://app:secret@127.0.0.1:5432/app MIGRATIONS_DIR=/migrations pgwarden sidecar",
-                "  pgwarden sidecar --database-url postgresql://app@db/app --health-port 8008 --wait-timeout 2m",
+                "  DATABASE_URL=postgresql://app:secret@127.0.0.1:5432/app \\",
+                "      MIGRATIONS_DIR=/migrations pgwarden sidecar",
+                "  pgwarden sidecar --database-url postgresql://app@db/app \\",
+                "      --health-port 8008 --wait-timeout 2m",
                 ""})
 public final class SidecarCommand extends AbstractCommand {
     @Option(names = "--database-url", paramLabel = "URL",
@@ -75,8 +77,9 @@ public final class SidecarCommand extends AbstractCommand {
         AgentMigrationOptions.Resolved migrate = migrations.resolve(sources, problems);
         Duration wait = sources.resolve(problems, SidecarSettings.DEFAULT_WAIT_TIMEOUT, InputParsers::positiveDuration,
                 "--wait-timeout", waitTimeout, "WAIT_TIMEOUT");
-        boolean create = !noCreateDatabase && sources.resolve(problems, true, InputParsers::bool, "--create-database",
-                null, "CREATE_DATABASE");
+        // the flag, or no-create-database: true in the configuration file, or CREATE_DATABASE=false
+        boolean create = !noCreateDatabase && !sources.resolve(problems, false, InputParsers::bool, "--no-create-database",
+                null) && sources.resolve(problems, true, InputParsers::bool, "--create-database", null, "CREATE_DATABASE");
         var address = health.resolve(sources, problems, "0.0.0.0", io.pgwarden.health.HealthServer.DEFAULT_PORT);
         Duration monitor = health.monitorInterval(sources, problems);
         problems.throwIfAny();

@@ -42,8 +42,9 @@ import picocli.CommandLine.Mixin;
                 "  pgwarden up --listen 0.0.0.0 --allow 10.0.0.0/8",
                 "  pgwarden up --migrations-dir ./migrations --database app --health-port 8008",
                 "  pgwarden up --data-dir /srv/replica --port 5434 --replica-of 127.0.0.1:5433 \\",
-                "      --primary-password-file /srv/pg/pgwarden.password   # clone, then follow",
-                "  PGPASSWORD=$(cat pgwarden-data/pgwarden.password) psql -h 127.0.0.1 -U postgres",
+                "      --primary-password-file /srv/pg/pgwarden.password  # clone, follow",
+                "  PGPASSWORD=$(cat pgwarden-data/pgwarden.password) \\",
+                "      psql -h 127.0.0.1 -U postgres",
                 ""})
 public final class UpCommand extends AbstractCommand {
     static final String DEFAULT_DATA_DIR = "pgwarden-data";
