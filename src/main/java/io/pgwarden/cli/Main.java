@@ -9,7 +9,23 @@ import picocli.CommandLine;
 
 /** Entry point. The only class that calls {@link System#exit(int)}. */
 public final class Main {
+    static {
+        // Start-up cost of a short command: a class or service looked up in vain makes the class loader open every
+        // jar of the class path. picocli looks for Groovy's closure class unless told not to, and SLF4J scans every
+        // jar for its provider unless one is named (SLF4J 2.0.9+), which it then announces unless told to be quiet.
+        defaultProperty("picocli.disable.closures", "true");
+        defaultProperty("slf4j.provider", io.pgwarden.core.log.PgWardenServiceProvider.class.getName());
+        defaultProperty("slf4j.internal.verbosity", "WARN");
+    }
+
     private Main() {
+    }
+
+    /** Sets a system property unless the user set it (-D wins). */
+    private static void defaultProperty(String name, String value) {
+        if (System.getProperty(name) == null) {
+            System.setProperty(name, value);
+        }
     }
 
     public static void main(String[] args) {

@@ -14,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies pending migrations. The common case, nothing to do, costs one connection and one query returning
- * one row (the history's digest, compared with the files'), and never takes the lock. Otherwise: validate, take the session lock, re-read the history (another runner may have
+ * Applies pending migrations. The common case, nothing to do, costs one connection and one query (the latest
+ * checksum of every script, read in installation order and compared with the files'), and never takes the lock.
+ * Otherwise: validate, take the session lock, re-read the history (another runner may have
  * applied things meanwhile), parse every file to run (a file that mixes transactional and
  * non-transactional statements stops everything before anything runs), then run the versioned files of every
  * chain, then the repeatable ones (so they may use objects of any chain). A failure stops its chain only.
