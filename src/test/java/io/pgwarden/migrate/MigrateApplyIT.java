@@ -145,6 +145,31 @@ class MigrateApplyIT {
     }
 
     @Test
+    void aFileChangedInPlaceKeepingItsSizeAndTimeIsCaughtWhenNothingElseChanged() throws Exception {
+        write(dir, "V1__a.sql", "CREATE TABLE a (id int);\n");
+        write(dir, "R__v.sql", "CREATE OR REPLACE VIEW v AS SELECT 1 AS one;\n");
+        ConnectionSpec spec = pg.createDatabase("changed_in_place");
+        assertThat(cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString()).exitCode()).isZero();
+        write(dir, "R__v.sql", "CREATE OR REPLACE VIEW v AS SELECT 2 AS one;\n");
+        assertThat(cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString()).out())
+                .contains("applied R__v.sql").contains("Applied 1 migration, 0 failed, 1 already applied.");
+        assertThat(cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString()).out())
+                .as("the repeatable file's second row is the one that counts")
+                .isEqualTo("Up to date: 2 migrations already applied, nothing to do." + System.lineSeparator());
+
+        Path file = dir.resolve("V1__a.sql");
+        java.nio.file.attribute.FileTime modified = java.nio.file.Files.getLastModifiedTime(file);
+        write(dir, "V1__a.sql", "CREATE TABLE a (id INT);\n");
+        java.nio.file.Files.setLastModifiedTime(file, modified); // only the content says that the file changed
+        var apply = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
+
+        assertThat(apply.exitCode()).isEqualTo(6);
+        assertThat(apply.err()).contains("does not match " + dir + "; nothing was applied:").contains("V1__a.sql was"
+                + " changed after it was applied (recorded checksum " + Checksums.of("CREATE TABLE a (id int);\n".getBytes())
+                + ", file now " + Checksums.of("CREATE TABLE a (id INT);\n".getBytes()) + ").");
+    }
+
+    @Test
     void aFailureInTheMiddleRollsBackStopsItsChainAndLetsOtherChainsGoOn() throws Exception {
         write(dir, "V1__ok.sql", "CREATE TABLE one (id int);\n");
         write(dir, "V2__bad.sql", "CREATE TABLE two (id int);\n\nINSERT INTO missing_table\nVALUES (1);\n");
