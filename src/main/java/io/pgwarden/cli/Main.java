@@ -38,9 +38,9 @@ public final class Main {
             // before parsing, so that even a usage error comes out as a JSON line
             io.pgwarden.core.log.LogSettings.configure(io.pgwarden.core.log.LogFormat.JSON, org.slf4j.event.Level.INFO);
         }
-        CommandLine single = args.length > 0 ? SingleCommand.of(args[0], env) : null;
+        SingleCommand.Found single = SingleCommand.find(args, env);
         if (single != null) {
-            return single.execute(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return single.commandLine().execute(java.util.Arrays.copyOfRange(args, single.namedBy(), args.length));
         }
         CommandLine cli = commandLine(env);
         return cli.execute(args);
