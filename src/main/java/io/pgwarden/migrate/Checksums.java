@@ -13,7 +13,8 @@ import java.util.zip.CRC32;
 public final class Checksums {
     /** 16 KiB: holds a typical migration in one read; grown for bigger files, one buffer per reading thread. */
     private static final int INITIAL_BUFFER = 16 * 1024;
-    private static final ThreadLocal<byte[][]> BUFFER = ThreadLocal.withInitial(() -> new byte[][] {new byte[INITIAL_BUFFER]});
+    private static final ThreadLocal<byte[][]> BUFFER =
+            ThreadLocal.withInitial(() -> new byte[][] {new byte[INITIAL_BUFFER]});
     private static final byte[] LF = {'\n'};
 
     private Checksums() {

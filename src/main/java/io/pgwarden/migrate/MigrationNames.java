@@ -13,11 +13,14 @@ final class MigrationNames {
     static final String ACCEPTED = "use V<version>__<description>.sql (e.g. V1.2__add_users.sql),"
             + " R__<description>.sql or <NNN>_<description>.sql (e.g. 001_create_schema.sql)";
 
-    private static final Pattern VERSIONED = Pattern.compile("V(\\d+(?:[._]\\d+)*)__(.+)\\.sql", Pattern.CASE_INSENSITIVE);
-    private static final Pattern REPEATABLE = Pattern.compile("R__(.+)\\.sql", Pattern.CASE_INSENSITIVE);
-    private static final Pattern NUMBERED = Pattern.compile("(\\d+)_(.+)\\.sql", Pattern.CASE_INSENSITIVE);
-    private static final Pattern FLATTENED = Pattern.compile("([A-Za-z][A-Za-z0-9_-]*?)_(\\d+_.+\\.sql)",
-            Pattern.CASE_INSENSITIVE);
+    /** Compiled on first use: a directory of plain {@code V<version>__} names never needs them. */
+    private static final class Patterns {
+        static final Pattern VERSIONED = Pattern.compile("V(\\d+(?:[._]\\d+)*)__(.+)\\.sql", Pattern.CASE_INSENSITIVE);
+        static final Pattern REPEATABLE = Pattern.compile("R__(.+)\\.sql", Pattern.CASE_INSENSITIVE);
+        static final Pattern NUMBERED = Pattern.compile("(\\d+)_(.+)\\.sql", Pattern.CASE_INSENSITIVE);
+        static final Pattern FLATTENED = Pattern.compile("([A-Za-z][A-Za-z0-9_-]*?)_(\\d+_.+\\.sql)",
+                Pattern.CASE_INSENSITIVE);
+    }
 
     /** What a name means: its chain (null: the enclosing one), its file name inside the chain, type, version. */
     record Parsed(String group, String fileName, MigrationType type, MigrationVersion version, String description) {
@@ -36,15 +39,15 @@ final class MigrationNames {
         if (plain != null) {
             return plain;
         }
-        Matcher m = VERSIONED.matcher(name);
+        Matcher m = Patterns.VERSIONED.matcher(name);
         if (m.matches()) {
             return new Parsed(null, name, MigrationType.VERSIONED, MigrationVersion.parse(m.group(1)), words(m.group(2)));
         }
-        m = REPEATABLE.matcher(name);
+        m = Patterns.REPEATABLE.matcher(name);
         if (m.matches()) {
             return new Parsed(null, name, MigrationType.REPEATABLE, null, words(m.group(1)));
         }
-        m = NUMBERED.matcher(name);
+        m = Patterns.NUMBERED.matcher(name);
         if (m.matches()) {
             return new Parsed(null, name, MigrationType.VERSIONED, MigrationVersion.parse(m.group(1)), words(m.group(2)));
         }
@@ -57,7 +60,7 @@ final class MigrationNames {
         if (p != null) {
             return p;
         }
-        Matcher m = FLATTENED.matcher(name);
+        Matcher m = Patterns.FLATTENED.matcher(name);
         if (m.matches()) {
             Parsed inner = parseInChain(m.group(2));
             if (inner != null) {
@@ -69,10 +72,11 @@ final class MigrationNames {
 
     /**
      * The common {@code V<version>__<description>.sql} read without the patterns (a cold regular expression costs
-     * more than everything else done per name, times thousands of files). Returns what {@link #VERSIONED} would, or
-     * null to let the patterns decide: the version is the longest run of digits separated by single dots or
-     * underscores (no shorter run can be followed by {@code __}), the description is what lies between {@code __}
-     * and {@code .sql}, and a name with a line terminator (which {@code .} does not match) is left to the patterns.
+     * more than everything else done per name, times thousands of files). Returns what
+     * {@link Patterns#VERSIONED} would, or null to let the patterns decide: the version is the longest run of digits
+     * separated by single dots or underscores (no shorter run can be followed by {@code __}), the description is
+     * what lies between {@code __} and {@code .sql}, and a name with a line terminator (which {@code .} does not
+     * match) is left to the patterns.
      */
     private static Parsed plainVersioned(String name) {
         int n = name.length();
