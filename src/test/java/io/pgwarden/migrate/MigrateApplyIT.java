@@ -145,6 +145,28 @@ class MigrateApplyIT {
     }
 
     @Test
+    void unusableFilesLeaveAMissingDatabaseUncreated() throws Exception {
+        write(dir, "V1__a.sql", "CREATE TABLE a (id int);\n");
+        write(dir, "create_b.sql", "CREATE TABLE b (id int);\n");
+        ConnectionSpec spec = pg.spec().withDatabase("never_created_" + Long.toHexString(System.nanoTime()));
+
+        var apply = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
+
+        assertThat(apply.exitCode()).isEqualTo(2);
+        assertThat(apply.err()).startsWith("error: Migrations in " + dir + " cannot be used (1 problem); nothing was applied:")
+                .contains("create_b.sql: not a migration file name;");
+        assertThat(column(pg.spec(), "SELECT count(*) FROM pg_database WHERE datname = '" + spec.database() + "'"))
+                .containsExactly("0");
+
+        ConnectionSpec existing = pg.createDatabase("unusable_files");
+        assertThat(cli("migrate", "apply", "--url", url(existing), "--dir", dir.toString()).exitCode()).isEqualTo(2);
+        // the connection opened while the files were read is closed (its server process ends a moment later)
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(column(pg.spec(), "SELECT count(*) FROM pg_stat_activity WHERE datname = '"
+                        + existing.database() + "'")).containsExactly("0"));
+    }
+
+    @Test
     void aFileChangedInPlaceKeepingItsSizeAndTimeIsCaughtWhenNothingElseChanged() throws Exception {
         write(dir, "V1__a.sql", "CREATE TABLE a (id int);\n");
         write(dir, "R__v.sql", "CREATE OR REPLACE VIEW v AS SELECT 1 AS one;\n");
