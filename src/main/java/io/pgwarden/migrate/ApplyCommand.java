@@ -59,8 +59,8 @@ public final class ApplyCommand {
         try (MigrationSession session = pending.session(true)) {
             long t2 = clock.nanoTime();
             if (!session.missing() && session.upToDate(chains)) {
-                log.info("up to date: {} files read in {} ms, connected in {} ms meanwhile (then waited {} ms),"
-                        + " history compared in {} ms", count(chains), ms(t1 - t0), ms(pending.connectNanos()),
+                log.info("up to date: {} read in {} ms, connected in {} ms meanwhile (then waited {} ms),"
+                        + " history compared in {} ms", files(count(chains)), ms(t1 - t0), ms(pending.connectNanos()),
                         ms(t2 - t1), ms(clock.nanoTime() - t2));
                 return new ApplyResult(List.of(), count(chains), false);
             }
