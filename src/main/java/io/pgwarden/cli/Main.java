@@ -9,7 +9,23 @@ import picocli.CommandLine;
 
 /** Entry point. The only class that calls {@link System#exit(int)}. */
 public final class Main {
+    static {
+        // Start-up cost of a short command: a class or service looked up in vain makes the class loader open every
+        // jar of the class path. picocli looks for Groovy's closure class unless told not to, and SLF4J scans every
+        // jar for its provider unless one is named (SLF4J 2.0.9+), which it then announces unless told to be quiet.
+        defaultProperty("picocli.disable.closures", "true");
+        defaultProperty("slf4j.provider", io.pgwarden.core.log.PgWardenServiceProvider.class.getName());
+        defaultProperty("slf4j.internal.verbosity", "WARN");
+    }
+
     private Main() {
+    }
+
+    /** Sets a system property unless the user set it (-D wins). */
+    private static void defaultProperty(String name, String value) {
+        if (System.getProperty(name) == null) {
+            System.setProperty(name, value);
+        }
     }
 
     public static void main(String[] args) {
@@ -22,9 +38,9 @@ public final class Main {
             // before parsing, so that even a usage error comes out as a JSON line
             io.pgwarden.core.log.LogSettings.configure(io.pgwarden.core.log.LogFormat.JSON, org.slf4j.event.Level.INFO);
         }
-        CommandLine single = args.length > 0 ? SingleCommand.of(args[0], env) : null;
+        SingleCommand.Found single = SingleCommand.find(args, env);
         if (single != null) {
-            return single.execute(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return single.commandLine().execute(java.util.Arrays.copyOfRange(args, single.namedBy(), args.length));
         }
         CommandLine cli = commandLine(env);
         return cli.execute(args);

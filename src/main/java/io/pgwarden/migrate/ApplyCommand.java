@@ -14,8 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies pending migrations. The common case, nothing to do, costs one connection and one query returning
- * one row (the history's digest, compared with the files'), and never takes the lock. Otherwise: validate, take the session lock, re-read the history (another runner may have
+ * Applies pending migrations. The common case, nothing to do, costs one connection (opened while the files are
+ * read) and one query (the latest checksum of every script, read in installation order and compared with the
+ * files'), and never takes the lock.
+ * Otherwise: validate, take the session lock, re-read the history (another runner may have
  * applied things meanwhile), parse every file to run (a file that mixes transactional and
  * non-transactional statements stops everything before anything runs), then run the versioned files of every
  * chain, then the repeatable ones (so they may use objects of any chain). A failure stops its chain only.
@@ -45,21 +47,30 @@ public final class ApplyCommand {
      */
     public ApplyResult execute() {
         long t0 = clock.nanoTime();
-        List<MigrationChain> chains = new MigrationResolver(settings.dir()).resolve();
+        PendingSession pending = PendingSession.start(settings, clock); // connects while the files are read
+        List<MigrationChain> chains;
+        try {
+            chains = new MigrationResolver(settings.dir()).resolve();
+        } catch (RuntimeException | Error e) {
+            pending.abandon();
+            throw e;
+        }
         long t1 = clock.nanoTime();
-        try (MigrationSession session = MigrationSession.open(settings, true, clock)) {
+        try (MigrationSession session = pending.session(true)) {
             long t2 = clock.nanoTime();
             if (!session.missing() && session.upToDate(chains)) {
-                log.info("up to date: {} files read in {} ms, connected in {} ms, history compared in {} ms",
-                        count(chains), ms(t1 - t0), ms(t2 - t1), ms(clock.nanoTime() - t2));
+                log.info("up to date: {} read in {} ms, connected in {} ms meanwhile (then waited {} ms),"
+                        + " history compared in {} ms", files(count(chains)), ms(t1 - t0), ms(pending.connectNanos()),
+                        ms(t2 - t1), ms(clock.nanoTime() - t2));
                 return new ApplyResult(List.of(), count(chains), false);
             }
             List<ChainReport> reports = session.reports(chains);
             long t3 = clock.nanoTime();
             validate(reports);
             if (reports.stream().allMatch(r -> r.toApply(retry).isEmpty())) {
-                log.info("up to date: {} read in {} ms, connected in {} ms, history read in {} ms",
-                        files(count(chains)), ms(t1 - t0), ms(t2 - t1), ms(t3 - t2));
+                log.info("up to date: {} read in {} ms, connected in {} ms meanwhile (then waited {} ms),"
+                        + " history read in {} ms", files(count(chains)), ms(t1 - t0), ms(pending.connectNanos()),
+                        ms(t2 - t1), ms(t3 - t2));
                 return new ApplyResult(List.of(), upToDate(reports), false);
             }
             session.lockAndPrepare();
@@ -68,9 +79,10 @@ public final class ApplyCommand {
                 reports = session.reports(chains);
                 validate(reports);
                 ApplyResult r = run(session, reports);
-                log.info("{} read in {} ms, connected in {} ms, history read in {} ms, lock taken in {} ms,"
-                        + " {} run in {} ms", files(count(chains)), ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t4 - t3),
-                        files(r.outcomes().size()), ms(clock.nanoTime() - t4));
+                log.info("{} read in {} ms, connected in {} ms meanwhile (then waited {} ms), history read in {} ms,"
+                        + " lock taken in {} ms, {} run in {} ms", files(count(chains)), ms(t1 - t0),
+                        ms(pending.connectNanos()), ms(t2 - t1), ms(t3 - t2), ms(t4 - t3), files(r.outcomes().size()),
+                        ms(clock.nanoTime() - t4));
                 return r;
             } finally {
                 session.unlock();

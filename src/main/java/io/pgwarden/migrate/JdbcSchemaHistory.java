@@ -9,7 +9,9 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** {@link SchemaHistory} in a PostgreSQL table, over one JDBC connection owned by the caller. */
 public final class JdbcSchemaHistory implements SchemaHistory {
@@ -61,21 +63,24 @@ public final class JdbcSchemaHistory implements SchemaHistory {
     }
 
     @Override
-    public java.util.Optional<String> latestSuccessDigest() throws SQLException {
-        String sql = "SELECT string_agg(group_name || '|' || script || '|' || checksum, E'\\n'"
-                + " ORDER BY group_name COLLATE \"C\", script COLLATE \"C\"), bool_and(success)"
-                + " FROM (SELECT DISTINCT ON (group_name, script) group_name, script, checksum, success FROM " + qualified
-                + " WHERE type <> 'BASELINE' ORDER BY group_name, script, installed_rank DESC) latest";
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            String digest = rs.getString(1);
-            return digest != null && rs.getBoolean(2) ? java.util.Optional.of(digest) : java.util.Optional.empty();
+    public Map<String, Integer> latestChecksums() throws SQLException {
+        // In installation order, straight off the primary key: a later row of a script replaces an earlier one.
+        Map<String, Integer> latest = new HashMap<>();
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT group_name, script, checksum, success FROM " + qualified
+                     + " WHERE type <> 'BASELINE' ORDER BY installed_rank")) {
+            while (rs.next()) {
+                int checksum = rs.getInt(3);
+                boolean usable = !rs.wasNull() && rs.getBoolean(4);
+                latest.put(SchemaHistory.key(rs.getString(1), rs.getString(2)), usable ? checksum : null);
+            }
         } catch (SQLException e) {
             if (UNDEFINED_TABLE.equals(e.getSQLState()) || UNDEFINED_SCHEMA.equals(e.getSQLState())) {
-                return java.util.Optional.empty();
+                return Map.of();
             }
             throw e;
         }
+        return latest;
     }
 
     @Override

@@ -13,11 +13,14 @@ final class MigrationNames {
     static final String ACCEPTED = "use V<version>__<description>.sql (e.g. V1.2__add_users.sql),"
             + " R__<description>.sql or <NNN>_<description>.sql (e.g. 001_create_schema.sql)";
 
-    private static final Pattern VERSIONED = Pattern.compile("V(\\d+(?:[._]\\d+)*)__(.+)\\.sql", Pattern.CASE_INSENSITIVE);
-    private static final Pattern REPEATABLE = Pattern.compile("R__(.+)\\.sql", Pattern.CASE_INSENSITIVE);
-    private static final Pattern NUMBERED = Pattern.compile("(\\d+)_(.+)\\.sql", Pattern.CASE_INSENSITIVE);
-    private static final Pattern FLATTENED = Pattern.compile("([A-Za-z][A-Za-z0-9_-]*?)_(\\d+_.+\\.sql)",
-            Pattern.CASE_INSENSITIVE);
+    /** Compiled on first use: a directory of plain {@code V<version>__} names never needs them. */
+    private static final class Patterns {
+        static final Pattern VERSIONED = Pattern.compile("V(\\d+(?:[._]\\d+)*)__(.+)\\.sql", Pattern.CASE_INSENSITIVE);
+        static final Pattern REPEATABLE = Pattern.compile("R__(.+)\\.sql", Pattern.CASE_INSENSITIVE);
+        static final Pattern NUMBERED = Pattern.compile("(\\d+)_(.+)\\.sql", Pattern.CASE_INSENSITIVE);
+        static final Pattern FLATTENED = Pattern.compile("([A-Za-z][A-Za-z0-9_-]*?)_(\\d+_.+\\.sql)",
+                Pattern.CASE_INSENSITIVE);
+    }
 
     /** What a name means: its chain (null: the enclosing one), its file name inside the chain, type, version. */
     record Parsed(String group, String fileName, MigrationType type, MigrationVersion version, String description) {
@@ -32,15 +35,19 @@ final class MigrationNames {
 
     /** Parses a file name inside a chain; null when it is not an accepted name. */
     static Parsed parseInChain(String name) {
-        Matcher m = VERSIONED.matcher(name);
+        Parsed plain = plainVersioned(name);
+        if (plain != null) {
+            return plain;
+        }
+        Matcher m = Patterns.VERSIONED.matcher(name);
         if (m.matches()) {
             return new Parsed(null, name, MigrationType.VERSIONED, MigrationVersion.parse(m.group(1)), words(m.group(2)));
         }
-        m = REPEATABLE.matcher(name);
+        m = Patterns.REPEATABLE.matcher(name);
         if (m.matches()) {
             return new Parsed(null, name, MigrationType.REPEATABLE, null, words(m.group(1)));
         }
-        m = NUMBERED.matcher(name);
+        m = Patterns.NUMBERED.matcher(name);
         if (m.matches()) {
             return new Parsed(null, name, MigrationType.VERSIONED, MigrationVersion.parse(m.group(1)), words(m.group(2)));
         }
@@ -53,7 +60,7 @@ final class MigrationNames {
         if (p != null) {
             return p;
         }
-        Matcher m = FLATTENED.matcher(name);
+        Matcher m = Patterns.FLATTENED.matcher(name);
         if (m.matches()) {
             Parsed inner = parseInChain(m.group(2));
             if (inner != null) {
@@ -61,6 +68,54 @@ final class MigrationNames {
             }
         }
         return null;
+    }
+
+    /**
+     * The common {@code V<version>__<description>.sql} read without the patterns (a cold regular expression costs
+     * more than everything else done per name, times thousands of files). Returns what
+     * {@link Patterns#VERSIONED} would, or null to let the patterns decide: the version is the longest run of digits
+     * separated by single dots or underscores (no shorter run can be followed by {@code __}), the description is
+     * what lies between {@code __} and {@code .sql}, and a name with a line terminator (which {@code .} does not
+     * match) is left to the patterns.
+     */
+    private static Parsed plainVersioned(String name) {
+        int n = name.length();
+        if (n == 0 || (name.charAt(0) != 'V' && name.charAt(0) != 'v') || !isSql(name)) {
+            return null;
+        }
+        int i = 1;
+        while (true) {
+            int runStart = i;
+            while (i < n && isDigit(name.charAt(i))) {
+                i++;
+            }
+            if (i == runStart) {
+                return null;
+            }
+            if (i + 1 < n && (name.charAt(i) == '.' || name.charAt(i) == '_') && isDigit(name.charAt(i + 1))) {
+                i++;
+                continue;
+            }
+            break;
+        }
+        int versionEnd = i;
+        int descStart = versionEnd + 2;
+        int descEnd = n - 4;
+        if (!name.startsWith("__", versionEnd) || descEnd <= descStart) {
+            return null;
+        }
+        for (int k = descStart; k < descEnd; k++) {
+            char c = name.charAt(k);
+            if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+                return null;
+            }
+        }
+        return new Parsed(null, name, MigrationType.VERSIONED, MigrationVersion.parse(name.substring(1, versionEnd)),
+                words(name.substring(descStart, descEnd)));
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     private static String words(String raw) {

@@ -127,7 +127,8 @@ public final class MigrationResolver {
 
     /**
      * Reads and checksums every file. In parallel: thousands of small files are bound by system calls, and
-     * two threads halve the time on a two-core machine; results keep the listing order.
+     * two threads halve the time on a two-core machine; results keep the listing order. Every file is read
+     * on every run, so a changed file is always seen, whatever its size and time stamps say.
      */
     private static Map<String, List<ResolvedMigration>> read(List<Found> found, List<String> problems) {
         Object[] results = new Object[found.size()];
@@ -135,7 +136,7 @@ public final class MigrationResolver {
             Found f = found.get(i);
             try {
                 results[i] = new ResolvedMigration(f.group(), f.name().type(), f.name().version(),
-                        f.name().description(), f.script(), f.path(), Checksums.of(Files.readAllBytes(f.path())));
+                        f.name().description(), f.script(), f.path(), Checksums.of(f.path()));
             } catch (IOException e) {
                 results[i] = f.script() + ": cannot be read (" + e.getMessage() + ").";
             }

@@ -66,25 +66,26 @@ final class MigrationSession implements AutoCloseable {
      * query. False means "look closer" (the full comparison decides), never "something is wrong".
      */
     boolean upToDate(List<MigrationChain> chains) {
-        // Sort key group NUL script: String order equals the "C" collation's byte order for every name outside
-        // the rare supplementary/private-use mix, and a mismatch only sends the run down the full path.
-        java.util.TreeMap<String, String> lines = new java.util.TreeMap<>();
-        for (MigrationChain c : chains) {
-            for (ResolvedMigration m : c.versioned()) {
-                lines.put(m.group() + '\0' + m.script(), m.group() + "|" + m.script() + "|" + m.checksum());
-            }
-            for (ResolvedMigration m : c.repeatable()) {
-                lines.put(m.group() + '\0' + m.script(), m.group() + "|" + m.script() + "|" + m.checksum());
-            }
-        }
-        if (lines.isEmpty()) {
-            return false;
-        }
+        Map<String, Integer> latest;
         try {
-            return history.latestSuccessDigest().map(d -> d.equals(String.join("\n", lines.values()))).orElse(false);
+            latest = history.latestChecksums();
         } catch (SQLException e) {
             throw failure("read the history table " + history.tableName(), e);
         }
+        int files = 0;
+        for (MigrationChain c : chains) {
+            for (List<ResolvedMigration> kind : List.of(c.versioned(), c.repeatable())) {
+                for (ResolvedMigration m : kind) {
+                    Integer recorded = latest.get(SchemaHistory.key(m.group(), m.script()));
+                    if (recorded == null || recorded != m.checksum()) {
+                        return false;
+                    }
+                    files++;
+                }
+            }
+        }
+        // every file matched its own script's row (scripts are unique), so equal sizes mean nothing else is recorded
+        return files > 0 && files == latest.size();
     }
 
     static List<ChainReport> compare(List<MigrationChain> chains, List<AppliedMigration> rows) {

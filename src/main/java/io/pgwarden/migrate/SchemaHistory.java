@@ -13,11 +13,16 @@ public interface SchemaHistory {
     List<AppliedMigration> readAll() throws java.sql.SQLException;
 
     /**
-     * The fast path of a run with nothing to do, in one query returning one row: the latest non-baseline row of
-     * every script as {@code group|script|checksum} lines, sorted by group then script in byte order, joined by
-     * {@code \n}. Empty when the table does not exist, has no rows, or any latest row is a failure.
+     * The fast path of a run with nothing to do, in one query that needs no sort: for every script, the checksum of
+     * its latest non-baseline row, keyed by {@link #key(String, String)}; the value is null where that row records a
+     * failure or has no checksum. Empty when the table does not exist or has no such rows.
      */
-    java.util.Optional<String> latestSuccessDigest() throws java.sql.SQLException;
+    java.util.Map<String, Integer> latestChecksums() throws java.sql.SQLException;
+
+    /** The key of a script in {@link #latestChecksums()}: its group, NUL, its script name. */
+    static String key(String group, String script) {
+        return group + '\0' + script;
+    }
 
     /** Creates the table (and its schema) when missing. Idempotent. */
     void createIfMissing() throws java.sql.SQLException;

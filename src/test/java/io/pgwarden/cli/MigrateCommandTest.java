@@ -40,6 +40,17 @@ class MigrateCommandTest {
     }
 
     @Test
+    void anUnreachableServerIsReportedWhenTheFilesAreUsable() throws Exception {
+        Files.writeString(dir.resolve("V1__a.sql"), "SELECT 1;");
+        String[] r = run(Map.of("MIGRATIONS_DIR", dir.toString()), "migrate", "apply", "--url",
+                "postgresql://app@127.0.0.1:1/shop");
+        assertThat(r[0]).isEqualTo("1");
+        assertThat(r[2]).startsWith("error: Cannot connect to postgresql://app@127.0.0.1:1/shop: Connection to 127.0.0.1:1"
+                + " refused.").endsWith(" Check that the server runs and the address, user and password are right."
+                + System.lineSeparator());
+    }
+
+    @Test
     void invalidSettingsAreReportedTogetherWithTheirOrigin() {
         String[] r = run(Map.of("CONFIGMAP_PATH", dir.toString(), "MIGRATE_LOCK_TIMEOUT", "soon"),
                 "migrate", "apply", "--url", "mysql://x");

@@ -36,8 +36,34 @@ class SingleCommandTest {
     }
 
     @Test
+    void aNestedSubcommandIsBuiltAloneAndLooksAsThroughTheTree() {
+        SingleCommand.Found apply = SingleCommand.find(new String[] {"migrate", "apply", "--help"}, Map.of());
+        assertThat(apply.namedBy()).isEqualTo(2);
+        assertThat(apply.commandLine().getSubcommands()).isEmpty();
+        assertThat(run(apply.commandLine(), "--help")).isEqualTo(run(Main.commandLine(Map.of()), "migrate", "apply", "--help"))
+                .startsWith("Usage: pgwarden migrate apply ").contains("Exit codes:");
+
+        StringWriter err = new StringWriter();
+        apply.commandLine().setErr(new PrintWriter(err, true));
+        assertThat(apply.commandLine().execute("--frobnicate")).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("error: Unknown option: '--frobnicate'\n"
+                + "See 'pgwarden migrate apply --help' for options and examples.\n");
+    }
+
+    @Test
+    void withAConfigFileTheSiblingsAreBuiltSoThatTheirSettingsAreKnown() {
+        SingleCommand.Found apply = SingleCommand.find(new String[] {"migrate", "apply"},
+                Map.of("PGWARDEN_CONFIG", "/etc/pgwarden.yaml"));
+        assertThat(apply.namedBy()).isEqualTo(1);
+        assertThat(apply.commandLine().getSubcommands()).containsKeys("apply", "info", "validate", "plan");
+        assertThat(SingleCommand.find(new String[] {"migrate", "--help"}, Map.of()).namedBy()).isEqualTo(1);
+        assertThat(SingleCommand.find(new String[] {"up", "--port", "5433"}, Map.of()).namedBy()).isEqualTo(1);
+    }
+
+    @Test
     void unknownNamesAreLeftToTheTree() {
         assertThat(SingleCommand.of("frobnicate", Map.of())).isNull();
         assertThat(SingleCommand.of("--help", Map.of())).isNull();
+        assertThat(SingleCommand.find(new String[0], Map.of())).isNull();
     }
 }

@@ -145,6 +145,53 @@ class MigrateApplyIT {
     }
 
     @Test
+    void unusableFilesLeaveAMissingDatabaseUncreated() throws Exception {
+        write(dir, "V1__a.sql", "CREATE TABLE a (id int);\n");
+        write(dir, "create_b.sql", "CREATE TABLE b (id int);\n");
+        ConnectionSpec spec = pg.spec().withDatabase("never_created_" + Long.toHexString(System.nanoTime()));
+
+        var apply = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
+
+        assertThat(apply.exitCode()).isEqualTo(2);
+        assertThat(apply.err()).startsWith("error: Migrations in " + dir + " cannot be used (1 problem); nothing was applied:")
+                .contains("create_b.sql: not a migration file name;");
+        assertThat(column(pg.spec(), "SELECT count(*) FROM pg_database WHERE datname = '" + spec.database() + "'"))
+                .containsExactly("0");
+
+        ConnectionSpec existing = pg.createDatabase("unusable_files");
+        assertThat(cli("migrate", "apply", "--url", url(existing), "--dir", dir.toString()).exitCode()).isEqualTo(2);
+        // the connection opened while the files were read is closed (its server process ends a moment later)
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(column(pg.spec(), "SELECT count(*) FROM pg_stat_activity WHERE datname = '"
+                        + existing.database() + "'")).containsExactly("0"));
+    }
+
+    @Test
+    void aFileChangedInPlaceKeepingItsSizeAndTimeIsCaughtWhenNothingElseChanged() throws Exception {
+        write(dir, "V1__a.sql", "CREATE TABLE a (id int);\n");
+        write(dir, "R__v.sql", "CREATE OR REPLACE VIEW v AS SELECT 1 AS one;\n");
+        ConnectionSpec spec = pg.createDatabase("changed_in_place");
+        assertThat(cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString()).exitCode()).isZero();
+        write(dir, "R__v.sql", "CREATE OR REPLACE VIEW v AS SELECT 2 AS one;\n");
+        assertThat(cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString()).out())
+                .contains("applied R__v.sql").contains("Applied 1 migration, 0 failed, 1 already applied.");
+        assertThat(cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString()).out())
+                .as("the repeatable file's second row is the one that counts")
+                .isEqualTo("Up to date: 2 migrations already applied, nothing to do." + System.lineSeparator());
+
+        Path file = dir.resolve("V1__a.sql");
+        java.nio.file.attribute.FileTime modified = java.nio.file.Files.getLastModifiedTime(file);
+        write(dir, "V1__a.sql", "CREATE TABLE a (id INT);\n");
+        java.nio.file.Files.setLastModifiedTime(file, modified); // only the content says that the file changed
+        var apply = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
+
+        assertThat(apply.exitCode()).isEqualTo(6);
+        assertThat(apply.err()).contains("does not match " + dir + "; nothing was applied:").contains("V1__a.sql was"
+                + " changed after it was applied (recorded checksum " + Checksums.of("CREATE TABLE a (id int);\n".getBytes())
+                + ", file now " + Checksums.of("CREATE TABLE a (id INT);\n".getBytes()) + ").");
+    }
+
+    @Test
     void aFailureInTheMiddleRollsBackStopsItsChainAndLetsOtherChainsGoOn() throws Exception {
         write(dir, "V1__ok.sql", "CREATE TABLE one (id int);\n");
         write(dir, "V2__bad.sql", "CREATE TABLE two (id int);\n\nINSERT INTO missing_table\nVALUES (1);\n");

@@ -106,4 +106,32 @@ class MigrationResolverTest {
         assertThat(bom).isEqualTo(lf);
         assertThat(other).isNotEqualTo(lf);
     }
+
+    @Test
+    void checksumIsCrc32OfTheTextWithLfLineEndings() {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update("a\nb\n\nc\n".getBytes(StandardCharsets.UTF_8));
+        int expected = (int) crc.getValue();
+        assertThat(Checksums.of("a\r\nb\r\rc\n".getBytes(StandardCharsets.UTF_8))).as("CRLF and lone CRs read as LF")
+                .isEqualTo(expected);
+        assertThat(Checksums.of("\uFEFFa\nb\n\nc\n".getBytes(StandardCharsets.UTF_8))).isEqualTo(expected);
+        assertThat(Checksums.of("a\nb\n\nc\n\r".getBytes(StandardCharsets.UTF_8))).as("a trailing CR is a line end")
+                .isNotEqualTo(expected);
+    }
+
+    @Test
+    void fileChecksumsEqualContentChecksumsForEmptySmallAndBigFiles() throws IOException {
+        StringBuilder big = new StringBuilder();
+        for (int i = 0; big.length() < 100_000; i++) {
+            big.append("INSERT INTO t VALUES (").append(i).append(");\r\n");
+        }
+        for (String content : List.of("", "SELECT 1;\r\n", big.toString())) {
+            Path f = Files.writeString(dir.resolve("f.sql"), content);
+            assertThat(Checksums.of(f)).as("%d bytes", content.length())
+                    .isEqualTo(Checksums.of(content.getBytes(StandardCharsets.UTF_8)));
+        }
+        Path f = Files.writeString(dir.resolve("f.sql"), "SELECT 2;\n");
+        assertThat(Checksums.of(f)).as("the buffer grown for the big file is not read past this file's end")
+                .isEqualTo(Checksums.of("SELECT 2;\n".getBytes(StandardCharsets.UTF_8)));
+    }
 }

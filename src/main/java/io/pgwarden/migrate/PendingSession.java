@@ -1,0 +1,95 @@
+package io.pgwarden.migrate;
+
+import io.pgwarden.core.Clock;
+import io.pgwarden.core.ErrorCode;
+import io.pgwarden.core.PgWardenException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+
+/**
+ * A session being opened on a thread of its own while the caller reads the migration files: the two do not
+ * depend on each other, and a run with nothing to do spends about as long on each (bench/migrate/README.md).
+ * It connects without creating a missing database, so that unusable files still leave everything as it was;
+ * {@link #session(boolean)} creates the database once the files were found usable. Errors come out in the order
+ * of a sequential run: the caller reports problems with the files first and then {@link #abandon()}s the session.
+ */
+final class PendingSession {
+    private final MigrationSettings settings;
+    private final Clock clock;
+    private final FutureTask<MigrationSession> task;
+    private final Thread thread;
+    private volatile long connectNanos;
+
+    private PendingSession(MigrationSettings settings, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+        this.task = new FutureTask<>(() -> {
+            long start = clock.nanoTime();
+            try {
+                return MigrationSession.open(settings, false, clock);
+            } finally {
+                connectNanos = clock.nanoTime() - start;
+            }
+        });
+        this.thread = new Thread(task, "pgwarden-migrate-connect");
+        thread.setDaemon(true); // a connection attempt never keeps the process alive
+    }
+
+    /** Starts connecting. */
+    static PendingSession start(MigrationSettings settings, Clock clock) {
+        PendingSession p = new PendingSession(settings, clock);
+        p.thread.start();
+        return p;
+    }
+
+    /**
+     * Waits for the session. With {@code create}, a database that does not exist yet is created now.
+     *
+     * @throws PgWardenException as {@link MigrationSession#open} does
+     */
+    MigrationSession session(boolean create) {
+        MigrationSession s;
+        try {
+            s = task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            abandon();
+            throw new PgWardenException(ErrorCode.FAILED, "Interrupted while connecting to "
+                    + settings.spec().display() + ".", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+        if (s.missing() && create) {
+            s.close();
+            return MigrationSession.open(settings, true, clock);
+        }
+        return s;
+    }
+
+    /** How long connecting took (on its own thread), once {@link #session(boolean)} returned. */
+    long connectNanos() {
+        return connectNanos;
+    }
+
+    /**
+     * The files turned out unusable: stops waiting for the server (pgjdbc waits for its connection thread
+     * interruptibly and closes what it opens after that) and closes a session that was already open.
+     */
+    void abandon() {
+        thread.interrupt();
+        try {
+            MigrationSession s = task.get();
+            s.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // no session was opened, so there is nothing to close; the caller reports the files' problem
+        }
+    }
+}
