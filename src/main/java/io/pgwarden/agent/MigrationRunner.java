@@ -196,8 +196,11 @@ final class MigrationRunner implements AutoCloseable {
         long start = clock.nanoTime();
         boolean apply = writable.getAsBoolean();
         if (apply) {
-            board.chains().forEach(c -> board.update(new MigrationChainStatus(c.chain(), ChainState.APPLYING, c.applied(),
-                    c.pending(), c.failed(), c.error(), c.lastDuration(), clock.now())));
+            // a failed chain keeps its failure (and readiness its reason) while a retry or re-check runs; the
+            // run's outcome replaces it
+            board.chains().stream().filter(c -> c.state() != ChainState.FAILED)
+                    .forEach(c -> board.update(new MigrationChainStatus(c.chain(), ChainState.APPLYING, c.applied(),
+                            c.pending(), c.failed(), c.error(), c.lastDuration(), clock.now())));
         }
         ApplyResult result = null;
         try {
