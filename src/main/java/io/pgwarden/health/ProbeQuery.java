@@ -7,9 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The query string of a probe request. The only parameter is {@code lag} (on the endpoints that
- * {@link Endpoint#acceptsLag() accept it}); anything else, or {@code lag} twice, is rejected so that a
- * misspelt {@code ?lags=1} or a conflicting {@code ?lag=1&lag=abc} does not silently probe without the limit.
+ * The query string of a probe request. The only parameter is {@code lag}, on the endpoints that
+ * {@link Endpoint#acceptsLag() accept it}. There, {@code lag} twice or a parameter that looks like a misspelt
+ * {@code lag} ({@code ?lags=1}, {@code ?Lag=1}) is rejected, so that a typo does not silently probe without the
+ * limit. Other parameters are ignored everywhere, as probes of other tools send them
+ * ({@code ?replication_state=streaming}, a kubelet's {@code ?source=k8s}): a 400 there would fail a healthy node.
  */
 final class ProbeQuery {
     private ProbeQuery() {
@@ -31,10 +33,15 @@ final class ProbeQuery {
                 String[] kv = pair.split("=", 2);
                 String name = URLDecoder.decode(kv[0], StandardCharsets.UTF_8);
                 String value = kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "";
-                String accepted = endpoint.acceptsLag() ? "; " + path + " accepts only lag, e.g. ?lag=16MB"
-                        : "; " + path + " accepts no query parameters (lag applies to /readiness, /replica and /read-only)";
-                if (!endpoint.acceptsLag() || !name.equals("lag")) {
-                    throw new IllegalArgumentException("unknown query parameter " + name + accepted);
+                if (!endpoint.acceptsLag()) {
+                    return null; // /liveness, /primary, /health ...: no parameter changes their answer
+                }
+                if (!name.equals("lag")) {
+                    if (name.toLowerCase(java.util.Locale.ROOT).contains("lag")) {
+                        throw new IllegalArgumentException("unknown query parameter " + name + "; " + path
+                                + " accepts lag, e.g. ?lag=16MB");
+                    }
+                    continue;
                 }
                 if (params.putIfAbsent(name, value) != null) {
                     throw new IllegalArgumentException("query parameter " + name + " is given more than once; give it once,"
