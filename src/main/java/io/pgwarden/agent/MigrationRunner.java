@@ -224,6 +224,11 @@ final class MigrationRunner implements AutoCloseable {
             // a changed or missing applied file may be fixed by 'migrate repair', which touches no file: re-check
             return new RunReport(e.code() == ErrorCode.VALIDATION_FAILED ? MigrationRetry.Outcome.CHECK_AGAIN
                     : MigrationRetry.Outcome.RETRY, e.getMessage());
+        } catch (RuntimeException e) {
+            // a bug rather than a migration problem: still shown on the board (not stuck in 'applying') and retried
+            PgWardenException internal = new PgWardenException(ErrorCode.INTERNAL, "migrations failed unexpectedly: " + e, e);
+            publishError(internal, Duration.ofNanos(clock.nanoTime() - start));
+            return new RunReport(MigrationRetry.Outcome.RETRY, internal.getMessage());
         }
         if (result != null && !result.success()) {
             return new RunReport(MigrationRetry.Outcome.CHECK_AGAIN, result.failures().get(0).message(true));

@@ -93,28 +93,51 @@ public final class RunAgent {
         }
         try (AgentHealth health = AgentHealth.start(settings.health(), clock)) {
             observer.healthServer(health.port());
-            health.phase("resolving PostgreSQL binaries");
-            PgBinaries binaries = resolver.resolve(wanted);
-            observer.binaries(binaries);
+            // before PostgreSQL runs there is nothing to stop cleanly: a stop request ends the start-up between
+            // steps, and a second one interrupts the step itself (download, pg_basebackup, initdb are killed)
+            Thread starter = Thread.currentThread();
+            stop.onRepeat(starter::interrupt);
+            String phase = "resolving PostgreSQL binaries";
+            LocalInstance instance;
+            LocalInstance.Prepared prepared;
             InstanceConfig config = settings.instance();
-            if (settings.tuning() != null) {
-                TuningPlan plan = settings.tuning().plan(binaries.version());
-                observer.tuned(plan);
-                config = config.withSettings(plan.settings());
+            try {
+                health.phase(phase);
+                PgBinaries binaries = resolver.resolve(wanted);
+                observer.binaries(binaries);
+                if (settings.tuning() != null) {
+                    TuningPlan plan = settings.tuning().plan(binaries.version());
+                    observer.tuned(plan);
+                    config = config.withSettings(plan.settings());
+                }
+                if (replicaOf != null && !stop.isRequested()) {
+                    phase = "cloning or reusing the replica " + config.dataDir() + " of " + replicaOf.upstream().address();
+                    health.phase(phase);
+                    ReplicaProvisioner.Outcome outcome = new ReplicaProvisioner(runner, new ServerFiles(privileges), binaries,
+                            clock).prepare(config, replicaOf, line -> observer.cloneProgress(replicaOf, line));
+                    observer.replica(replicaOf, outcome);
+                    config = outcome.config();
+                }
+                if (stop.isRequested()) {
+                    observer.notStarted(phase);
+                    return 0;
+                }
+                phase = "preparing the data directory " + config.dataDir();
+                health.phase(phase);
+                instance = new LocalInstance(config, binaries, serverRunner(config), new ServerFiles(privileges), clock);
+                prepared = instance.prepare();
+                observer.prepared(config, prepared);
+            } catch (PgWardenException e) {
+                if (!stop.isRequested()) {
+                    throw e;
+                }
+                Thread.interrupted(); // the interrupt was ours: the step ended as asked
+                log.info("start-up ended while {}: {}", phase, e.getMessage());
+                observer.notStarted(phase);
+                return 0;
             }
-            if (replicaOf != null) {
-                health.phase("cloning or reusing the replica " + config.dataDir() + " of " + replicaOf.upstream().address());
-                ReplicaProvisioner.Outcome outcome = new ReplicaProvisioner(runner, new ServerFiles(privileges), binaries, clock)
-                        .prepare(config, replicaOf, line -> observer.cloneProgress(replicaOf, line));
-                observer.replica(replicaOf, outcome);
-                config = outcome.config();
-            }
-            health.phase("preparing the data directory " + config.dataDir());
-            LocalInstance instance = new LocalInstance(config, binaries, serverRunner(config), new ServerFiles(privileges),
-                    clock);
-            LocalInstance.Prepared prepared = instance.prepare();
-            observer.prepared(config, prepared);
             if (stop.isRequested()) {
+                observer.notStarted(phase);
                 return 0;
             }
             ConnectionSpec superuser = superuser(config, prepared);
@@ -232,6 +255,12 @@ public final class RunAgent {
             mode = supervisor.requestStop();
         }
         supervision.join();
+        io.pgwarden.instance.ServerProcess left = supervisor.current();
+        if (left != null && left.isAlive()) {
+            // supervision ended abnormally (an exception) with the server still up: never leave it orphaned
+            log.warn("supervision ended while PostgreSQL (pid {}) still runs; stopping it", left.pid());
+            mode = left.stop(settings.instance().stopTimeout());
+        }
         try {
             observer.stopped(outcome.get(), mode);
             return 0;

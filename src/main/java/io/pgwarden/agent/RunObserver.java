@@ -45,6 +45,9 @@ public interface RunObserver {
      */
     void stopped(Supervisor.Outcome outcome, ShutdownMode mode);
 
+    /** A stop request ended the start-up while {@code phase}, before PostgreSQL ran. */
+    void notStarted(String phase);
+
     /** Log lines, for a container's log collector. */
     RunObserver LOG = new RunObserver() {
         private final Logger log = LoggerFactory.getLogger(RunAgent.class);
@@ -94,6 +97,11 @@ public interface RunObserver {
                 case RESTARTED -> log.info("PostgreSQL restarted (pid {}): {}", event.pid(), event.reason());
                 case CRASHED -> log.warn("PostgreSQL crashed: {}", event.reason());
             }
+        }
+
+        @Override
+        public void notStarted(String phase) {
+            log.info("stopped while {}; PostgreSQL was not started", phase);
         }
 
         @Override

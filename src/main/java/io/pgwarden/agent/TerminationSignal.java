@@ -38,11 +38,15 @@ public final class TerminationSignal {
 
     /** A stop request that did not come from a signal (tests, fatal errors). */
     public void request(String reason) {
-        if (requested.getCount() > 0) {
+        // the first request wins (a signal may race 'end of supervision'): its reason is the one reported
+        synchronized (requested) {
+            if (requested.getCount() == 0) {
+                return;
+            }
             signal = reason;
-            log.info("{} received; stopping", reason);
             requested.countDown();
         }
+        log.info("{} received; stopping", reason);
     }
 
     /** What a second signal does while the first is being handled (e.g. a fast shutdown instead of waiting). */

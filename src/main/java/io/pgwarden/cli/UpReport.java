@@ -107,10 +107,17 @@ final class UpReport implements RunObserver {
     }
 
     @Override
+    public void notStarted(String phase) {
+        line(out, "stopped: while " + phase + "; PostgreSQL was not started");
+    }
+
+    @Override
     public void stopped(Supervisor.Outcome outcome, ShutdownMode mode) {
         line(out, outcome == Supervisor.Outcome.EXITED ? "stopped: PostgreSQL was shut down from outside pgwarden (exit 0)"
+                : mode == ShutdownMode.IMMEDIATE ? "stopped: PostgreSQL was stopped immediately, without a checkpoint;"
+                        + " the next start runs crash recovery (no committed data is lost)"
                 : "stopped: PostgreSQL shut down cleanly" + (mode == ShutdownMode.FAST ? " (fast: clients were disconnected)"
-                : mode == ShutdownMode.IMMEDIATE ? " (immediate: the next start runs crash recovery)" : ""));
+                : ""));
     }
 
     private static void line(PrintWriter to, String text) {

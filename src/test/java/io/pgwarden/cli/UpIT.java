@@ -230,6 +230,35 @@ class UpIT {
         assertThat(Files.readString(data.resolve("log/postgresql.log"))).contains("received fast shutdown request");
     }
 
+    @Test
+    void aSecondSignalEndsAStartUpStuckInInitdb() throws Exception {
+        // binaries whose initdb never finishes (as on a hung disk); postgres only has to tell its version
+        Path bin = Files.createDirectory(work.resolve("slow-bin"));
+        script(bin.resolve("postgres"), "#!/bin/sh\necho 'postgres (PostgreSQL) 15.18'\n");
+        script(bin.resolve("pg_ctl"), "#!/bin/sh\necho 'pg_ctl (PostgreSQL) 15.18'\n");
+        script(bin.resolve("initdb"), "#!/bin/sh\nexec sleep 600\n");
+        Path data = work.resolve("never");
+        Path stderr = work.resolve("stderr.txt");
+        try (UpProcess up = UpProcess.start(work, stderr, "--data-dir", "never", "--port",
+                Integer.toString(TestPostgres.freePort()), "--memory", "1GB", "--pg-bin", bin.toString())) {
+            await().atMost(WAIT).until(() -> !up.process.isAlive() || Files.readString(stderr).contains("initialising "));
+            signal(up, "TERM"); // ends the start-up after the current step, which never ends ...
+            assertThat(up.process.isAlive()).isTrue();
+            signal(up, "TERM"); // ... so the second one interrupts it
+            await().atMost(WAIT).until(() -> !up.process.isAlive());
+            assertThat(up.process.exitValue()).as(Files.readString(stderr)).isZero();
+            await().atMost(WAIT).until(() -> up.find("stopped:").isPresent());
+            assertThat(up.find("stopped:")).hasValue("stopped: while preparing the data directory " + data
+                    + "; PostgreSQL was not started");
+        }
+        assertThat(data).doesNotExist();
+    }
+
+    private static void script(Path file, String text) throws IOException {
+        Files.writeString(file, text);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
     private static void signal(UpProcess up, String name) {
         assertThat(new SystemProcessRunner().run(List.of("kill", "-s", name, Long.toString(up.process.pid())),
                 Duration.ofSeconds(10)).exitCode()).isZero();
