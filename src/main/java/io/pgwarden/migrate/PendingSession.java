@@ -19,17 +19,30 @@ final class PendingSession {
     private final FutureTask<MigrationSession> task;
     private final Thread thread;
     private volatile long connectNanos;
+    /** The session the connect thread opened and nobody took yet; guarded by {@code this}. */
+    private MigrationSession opened;
+    /** Set by {@link #abandon()}: a session opened later is closed by the connect thread itself; guarded by {@code this}. */
+    private boolean abandoned;
 
     private PendingSession(MigrationSettings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
         this.task = new FutureTask<>(() -> {
             long start = clock.nanoTime();
+            MigrationSession s;
             try {
-                return MigrationSession.open(settings, false, clock);
+                s = MigrationSession.open(settings, false, clock);
             } finally {
                 connectNanos = clock.nanoTime() - start;
             }
+            synchronized (this) {
+                if (abandoned) {
+                    s.close(); // nobody will take it: an open session would hold up a smart shutdown
+                    return null;
+                }
+                opened = s;
+            }
+            return s;
         });
         this.thread = new Thread(task, "pgwarden-migrate-connect");
         thread.setDaemon(true); // a connection attempt never keeps the process alive
@@ -65,6 +78,13 @@ final class PendingSession {
             }
             throw new IllegalStateException(e.getCause());
         }
+        synchronized (this) {
+            opened = null; // the caller owns it now
+        }
+        if (s == null) {
+            throw new PgWardenException(ErrorCode.FAILED, "The connection to " + settings.spec().display()
+                    + " was abandoned.");
+        }
         if (s.missing() && create) {
             s.close();
             return MigrationSession.open(settings, true, clock);
@@ -78,18 +98,19 @@ final class PendingSession {
     }
 
     /**
-     * The files turned out unusable: stops waiting for the server (pgjdbc waits for its connection thread
-     * interruptibly and closes what it opens after that) and closes a session that was already open.
+     * The files turned out unusable (or the caller was interrupted): stops waiting for the server and closes a
+     * session that was already open; one that opens later is closed by the connect thread. Never blocks.
      */
     void abandon() {
         thread.interrupt();
-        try {
-            MigrationSession s = task.get();
+        MigrationSession s;
+        synchronized (this) {
+            abandoned = true;
+            s = opened;
+            opened = null;
+        }
+        if (s != null) {
             s.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            // no session was opened, so there is nothing to close; the caller reports the files' problem
         }
     }
 }
