@@ -159,7 +159,16 @@ public final class Supervisor {
                 loopThread.interrupt();
             }
         }
+        if (server != null && hurriedNow()) {
+            server.escalate(ShutdownMode.FAST);
+        }
         return server == null ? null : server.stop(stopTimeout);
+    }
+
+    private boolean hurriedNow() {
+        synchronized (lock) {
+            return hurried;
+        }
     }
 
     /**
@@ -169,12 +178,16 @@ public final class Supervisor {
     public void hurry() {
         ServerProcess server;
         synchronized (lock) {
+            hurried = true; // a stop requested after this starts fast
             server = stopping ? current : null;
         }
         if (server != null) {
             server.escalate(ShutdownMode.FAST);
         }
     }
+
+    /** Guarded by {@link #lock}: {@link #hurry()} was called, so any stop is fast from its start. */
+    private boolean hurried;
 
     /** The server currently running, or null. */
     public ServerProcess current() {
