@@ -29,13 +29,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class NewPrimaryCheck {
     private static final Logger log = LoggerFactory.getLogger(NewPrimaryCheck.class);
+    /** The two start times PostgreSQL records are taken moments apart at start-up, in whole seconds in the file. */
+    private static final long START_TOLERANCE_SECONDS = 1;
     private static final String QUERY = "SELECT pg_is_in_recovery(), (SELECT system_identifier FROM pg_control_system())::text,"
             + " current_setting('data_directory'), inet_server_port(), pg_backend_pid(),"
-            + " current_setting('server_version_num')::int / 10000";
+            + " current_setting('server_version_num')::int / 10000, floor(extract(epoch FROM pg_postmaster_start_time()))::bigint";
 
     /** What the server at {@code --primary} said about itself. {@code port} is null over a Unix socket. */
     public record Facts(boolean inRecovery, String systemIdentifier, String dataDirectory, Integer port, long backendPid,
-            int major) {
+            int major, long startTime) {
     }
 
     /**
@@ -43,7 +45,7 @@ public final class NewPrimaryCheck {
      * {@code postmaster.pid}; all null when none runs), its system identifier and major (null when unreadable).
      */
     record Local(Path dataDir, Long postmasterPid, Integer postmasterPort, String postmasterDataDir, String systemIdentifier,
-            Integer major) {
+            Integer major, Long postmasterStart) {
     }
 
     /**
@@ -57,7 +59,7 @@ public final class NewPrimaryCheck {
             rs.next();
             int port = rs.getInt(4);
             Facts facts = new Facts(rs.getBoolean(1), rs.getString(2), rs.getString(3), rs.wasNull() ? null : port,
-                    rs.getLong(5), rs.getInt(6));
+                    rs.getLong(5), rs.getInt(6), rs.getLong(7));
             // asked while the session is open, so the backend process exists
             Long parent = ProcessHandle.of(facts.backendPid()).flatMap(ProcessHandle::parent).map(ProcessHandle::pid).orElse(null);
             String problem = problem(local, facts, parent, address, cloneAllowed);
@@ -100,22 +102,35 @@ public final class NewPrimaryCheck {
         return null;
     }
 
-    /** The session's backend is a child of this directory's postmaster, on the postmaster's port and data directory. */
+    /**
+     * The server at {@code --primary} is this directory's own: same port and data directory as its postmaster.pid,
+     * and, when that postmaster is visible here, the session's backend is its child; when it is not (another PID
+     * namespace, e.g. a container without a shared process namespace), the start time in postmaster.pid decides. A
+     * start time that is known must match either way, so a pid number that happens to coincide is not enough.
+     */
     static boolean isThisNode(Local local, Facts target, Long backendParent) {
-        return local.postmasterPid() != null && local.postmasterPid().equals(backendParent)
-                && (target.port() == null || local.postmasterPort() == null || target.port().equals(local.postmasterPort()))
+        boolean samePlace = local.postmasterPort() != null
+                && (target.port() == null || target.port().equals(local.postmasterPort()))
                 && (local.postmasterDataDir() == null || local.postmasterDataDir().equals(target.dataDirectory()));
+        if (!samePlace) {
+            return false;
+        }
+        // postmaster.pid's time is taken a moment before pg_postmaster_start_time(): they may straddle a second
+        boolean sameStart = local.postmasterStart() == null
+                || Math.abs(local.postmasterStart() - target.startTime()) <= START_TOLERANCE_SECONDS;
+        if (local.postmasterPid() != null) {
+            return local.postmasterPid().equals(backendParent) && sameStart;
+        }
+        return local.postmasterStart() != null && sameStart;
     }
 
     static Local local(Path dataDir) {
         DataDirectory dir = new DataDirectory(dataDir);
         Optional<Long> pid = dir.runningPostmaster();
-        Integer port = null;
-        String pidDir = null;
-        if (pid.isPresent()) {
-            port = PostmasterPid.read(dir.path()).map(PostmasterPid::port).filter(p -> p > 0).orElse(null);
-            pidDir = postmasterDataDir(dir.path());
-        }
+        // read even when the process is not visible here (another PID namespace): the start time then identifies it
+        Integer port = PostmasterPid.read(dir.path()).map(PostmasterPid::port).filter(p -> p > 0).orElse(null);
+        String pidDir = postmasterDataDir(dir.path());
+        Long start = postmasterStart(dir.path());
         String sysid = null;
         try {
             sysid = Long.toUnsignedString(LocalCopyClone.systemIdentifier(dir.path().resolve("global/pg_control")));
@@ -123,7 +138,18 @@ public final class NewPrimaryCheck {
             log.warn("{}: cannot read global/pg_control ({}); the new primary's system identifier is not compared",
                     dir.path(), e.getMessage());
         }
-        return new Local(dir.path(), pid.orElse(null), port, pidDir, sysid, dir.version().map(v -> v.major()).orElse(null));
+        return new Local(dir.path(), pid.orElse(null), port, pidDir, sysid, dir.version().map(v -> v.major()).orElse(null),
+                start);
+    }
+
+    /** Line 3 of {@code postmaster.pid}: the postmaster's start time in seconds since the epoch, or null. */
+    private static Long postmasterStart(Path dataDir) {
+        try {
+            List<String> lines = Files.readAllLines(dataDir.resolve(PostmasterPid.FILE));
+            return lines.size() > 2 && lines.get(2).strip().matches("\\d{1,19}") ? Long.valueOf(lines.get(2).strip()) : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** Line 2 of {@code postmaster.pid}: the data directory as the server names it (its {@code data_directory}). */
