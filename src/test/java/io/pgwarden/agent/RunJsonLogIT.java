@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pgwarden.pg.Privileges;
 import io.pgwarden.testing.TestPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,11 +22,7 @@ class RunJsonLogIT {
 
     @Test
     void postgresLinesAreRelayedAsJsonLogLines() throws Exception {
-        Path base = Files.createTempDirectory("pgwarden-run-json-");
-        if (Privileges.detect(null).isRoot()) {
-            Files.setOwner(base, base.getFileSystem().getUserPrincipalLookupService()
-                    .lookupPrincipalByName(Privileges.DEFAULT_SERVER_USER));
-        }
+        Path base = TempDirs.forServer("pgwarden-run-json-");
         int healthPort = TestPostgres.freePort();
         AgentHttp http = new AgentHttp(healthPort);
         try (AgentProcess agent = AgentProcess.start(List.of("run", "--data-dir", base.resolve("data").toString(),

@@ -3,7 +3,6 @@ package io.pgwarden.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.pgwarden.pg.Privileges;
 import io.pgwarden.testing.TestPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,11 +18,7 @@ class RunProcessIT {
 
     @Test
     void runsPostgresServesHealthAndStopsCleanlyOnSigterm() throws Exception {
-        Path base = Files.createTempDirectory("pgwarden-run-it-");
-        if (Privileges.detect(null).isRoot()) {
-            Files.setOwner(base, base.getFileSystem().getUserPrincipalLookupService()
-                    .lookupPrincipalByName(Privileges.DEFAULT_SERVER_USER));
-        }
+        Path base = TempDirs.forServer("pgwarden-run-it-");
         Path data = base.resolve("data");
         Path migrations = Files.createDirectories(base.resolve("migrations"));
         Files.writeString(migrations.resolve("V1__create_accounts.sql"), "CREATE TABLE accounts (id bigint PRIMARY KEY);\n");

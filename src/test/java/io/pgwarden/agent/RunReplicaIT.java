@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.pgwarden.pg.ConnectionSpec;
 import io.pgwarden.pg.PgConnections;
-import io.pgwarden.pg.Privileges;
 import io.pgwarden.testing.TestPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,11 +27,7 @@ class RunReplicaIT {
 
     @Test
     void runClonesAReplicaThatFollowsItsPrimaryAndReportsItsLag() throws Exception {
-        Path base = Files.createTempDirectory("pgwarden-run-replica-it-");
-        if (Privileges.detect(null).isRoot()) {
-            Files.setOwner(base, base.getFileSystem().getUserPrincipalLookupService()
-                    .lookupPrincipalByName(Privileges.DEFAULT_SERVER_USER));
-        }
+        Path base = TempDirs.forServer("pgwarden-run-replica-it-");
         int pgPort = TestPostgres.freePort();
         int healthPort = TestPostgres.freePort();
         AgentHttp http = new AgentHttp(healthPort);

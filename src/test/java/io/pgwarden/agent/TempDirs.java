@@ -6,9 +6,19 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Removes a test's temporary directory tree, best effort. */
+/** A test's temporary directory tree: created for the PostgreSQL server user, removed best effort. */
 final class TempDirs {
     private TempDirs() {
+    }
+
+    /** A new temporary directory the server user owns when the tests run as root (PostgreSQL refuses root). */
+    static Path forServer(String prefix) throws IOException {
+        Path base = Files.createTempDirectory(prefix);
+        if (io.pgwarden.pg.Privileges.detect(null).isRoot()) {
+            Files.setOwner(base, base.getFileSystem().getUserPrincipalLookupService()
+                    .lookupPrincipalByName(io.pgwarden.pg.Privileges.DEFAULT_SERVER_USER));
+        }
+        return base;
     }
 
     static void delete(Path dir) {
