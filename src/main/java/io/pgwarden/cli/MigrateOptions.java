@@ -20,6 +20,11 @@ public final class MigrateOptions {
                     + " Env: DATABASE_URL; without either, the libpq variables PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE."})
     String url;
 
+    @Option(names = "--password-file", paramLabel = "FILE",
+            description = "File holding the password of the --url user, e.g. pgwarden-data/pgwarden.password (what 'up'"
+                    + " generates); wins over PGPASSWORD and a password in the URL. Env: PGWARDEN_PASSWORD_FILE.")
+    String passwordFile;
+
     @Option(names = "--dir", paramLabel = "DIR",
             description = {"Migrations directory; a mounted Kubernetes ConfigMap works as is."
                     + " Env: MIGRATIONS_DIR, then CONFIGMAP_PATH. Default: ./migrations."})
@@ -63,7 +68,12 @@ public final class MigrateOptions {
         Duration timeout = lock == null ? MigrationSettings.DEFAULT_LOCK_TIMEOUT : sources.resolve(problems,
                 MigrationSettings.DEFAULT_LOCK_TIMEOUT, Durations::parse, "--lock-timeout", lock.lockTimeout,
                 "MIGRATE_LOCK_TIMEOUT");
+        java.nio.file.Path pwFile = sources.resolve(problems, null, InputParsers::readableFile, "--password-file",
+                passwordFile, "PGWARDEN_PASSWORD_FILE");
         problems.throwIfAny();
+        if (pwFile != null) {
+            spec = spec.withUser(spec.user(), io.pgwarden.instance.PasswordFile.read(pwFile));
+        }
         return new MigrationSettings(spec, directory, sch, timeout);
     }
 }

@@ -96,6 +96,14 @@ class UpIT {
                         + "/appdb failed: ");
             }
 
+            // the migrate commands log in with up's password file (scram-sha-256 only on this server)
+            Path none = Files.createDirectories(work.resolve("no-migrations"));
+            CliRun info = CliRun.of(Map.of(), "migrate", "info", "--url", "postgresql://postgres@127.0.0.1:" + port
+                    + "/postgres", "--password-file", data.resolve("pgwarden.password").toString(), "--dir", none.toString());
+            assertThat(info.exitCode()).as(info.err()).isZero();
+            CliRun refused = CliRun.of(Map.of(), "migrate", "info", "--url", "postgresql://postgres@127.0.0.1:" + port
+                    + "/postgres", "--dir", none.toString());
+            assertThat(refused.exitCode()).isNotZero();
             execute(port, password, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('first run')");
             assertThat(up.terminate()).isZero();
             assertThat(up.lines).as("stdout; stderr was:%n%s", Files.readString(stderr))
