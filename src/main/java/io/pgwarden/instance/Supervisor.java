@@ -64,7 +64,15 @@ public final class Supervisor {
                 return Outcome.STOPPED;
             }
         }
-        ServerProcess server = launcher.start();
+        ServerProcess server;
+        try {
+            server = startServer();
+        } catch (PgWardenException e) {
+            if (stopRequested()) {
+                return Outcome.STOPPED; // requestStop() interrupted the start, which stopped the server
+            }
+            throw e;
+        }
         if (adopt(server)) {
             return Outcome.STOPPED;
         }
@@ -98,8 +106,11 @@ public final class Supervisor {
                 return Outcome.STOPPED;
             }
             try {
-                server = launcher.start();
+                server = startServer();
             } catch (PgWardenException e) {
+                if (stopRequested()) {
+                    return Outcome.STOPPED;
+                }
                 log.warn("restart failed: {}", e.getMessage());
                 server = null;
                 continue;
@@ -108,6 +119,30 @@ public final class Supervisor {
                 return Outcome.STOPPED;
             }
             events.accept(new Event(Event.Kind.RESTARTED, server.pid(), "restarted after: " + why));
+        }
+    }
+
+    /**
+     * Starts the server; {@link #requestStop()} interrupts a start that is still waiting for the server to accept
+     * connections (crash recovery can take minutes), and the launcher then stops what it started.
+     */
+    private ServerProcess startServer() {
+        synchronized (lock) {
+            starting = true;
+        }
+        try {
+            return launcher.start();
+        } finally {
+            synchronized (lock) {
+                starting = false;
+                Thread.interrupted(); // an interrupt meant for the start must not reach what follows
+            }
+        }
+    }
+
+    private boolean stopRequested() {
+        synchronized (lock) {
+            return stopping;
         }
     }
 
@@ -155,7 +190,7 @@ public final class Supervisor {
         synchronized (lock) {
             stopping = true;
             server = current;
-            if (backingOff && loopThread != null) {
+            if ((backingOff || starting) && loopThread != null) {
                 loopThread.interrupt();
             }
         }
@@ -185,6 +220,9 @@ public final class Supervisor {
             server.escalate(ShutdownMode.FAST);
         }
     }
+
+    /** Guarded by {@link #lock}: the loop thread is in {@link ServerLauncher#start()}. */
+    private boolean starting;
 
     /** Guarded by {@link #lock}: {@link #hurry()} was called, so any stop is fast from its start. */
     private boolean hurried;

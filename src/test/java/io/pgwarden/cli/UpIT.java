@@ -236,6 +236,28 @@ class UpIT {
             assertThat(up.find("stopped:")).hasValue("stopped: PostgreSQL shut down cleanly (fast: clients were disconnected)");
         }
         assertThat(Files.readString(data.resolve("log/postgresql.log"))).contains("received fast shutdown request");
+
+        // a start that never becomes ready (as a long crash recovery) is stopped by one signal, not waited out
+        Path bin = Files.createDirectory(work.resolve("never-ready-bin"));
+        script(bin.resolve("postgres"), "#!/bin/sh\n[ \"$1\" = --version ] && exec echo 'postgres (PostgreSQL) 15.18'\n"
+                + "exec sleep 600\n");
+        script(bin.resolve("pg_ctl"), "#!/bin/sh\necho 'pg_ctl (PostgreSQL) 15.18'\n");
+        script(bin.resolve("initdb"), "#!/bin/sh\nexit 1\n");
+        Path stderr = work.resolve("stderr-never-ready.txt");
+        try (UpProcess up = UpProcess.start(work, stderr, "--data-dir", "hurry", "--port", Integer.toString(port),
+                "--memory", "1GB", "--pg-bin", bin.toString(), "--start-timeout", "10m")) {
+            await().atMost(WAIT).until(() -> !up.process.isAlive() || up.find("configuration:").isPresent());
+            java.util.concurrent.atomic.AtomicReference<ProcessHandle> starting = new java.util.concurrent.atomic.AtomicReference<>();
+            await().atMost(WAIT).until(() -> {
+                up.process.toHandle().descendants().filter(p -> p.info().commandLine().orElse("").contains("sleep 600"))
+                        .findFirst().ifPresent(starting::set);
+                return starting.get() != null;
+            });
+            signal(up, "TERM");
+            await().atMost(WAIT).until(() -> !up.process.isAlive());
+            assertThat(up.process.exitValue()).as(Files.readString(stderr)).isZero();
+            assertThat(starting.get().isAlive()).as("the server that was starting").isFalse();
+        }
     }
 
     @Test
