@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
  * files'), and never takes the lock.
  * Otherwise: validate, parse every file to run (a file that mixes transactional and non-transactional
  * statements, or holds its own BEGIN/COMMIT, stops everything before anything is written: a missing database is
- * created, the history table created and the lock taken only after every file was found usable), take the session
- * lock, re-read the history (another runner may have applied things meanwhile), then run the versioned files of every
- * chain, then the repeatable ones (so they may use objects of any chain). A failure stops its chain only.
+ * created, the history table created and the lock taken only after every file was found usable), take the
+ * session lock, re-read the history (another runner may have applied things meanwhile), then run the versioned
+ * files of every chain, then the repeatable ones (so they may use objects of any chain). A failure stops its chain only.
  */
 public final class ApplyCommand {
     private static final Logger log = LoggerFactory.getLogger(ApplyCommand.class);

@@ -10,8 +10,9 @@ import java.util.concurrent.FutureTask;
  * A session being opened on a thread of its own while the caller reads the migration files: the two do not
  * depend on each other, and a run with nothing to do spends about as long on each (bench/migrate/README.md).
  * It connects without creating a missing database, so that unusable files still leave everything as it was: the
- * caller creates the database only once every file was read and parsed (see {@link ApplyCommand}). Errors come out in the order
- * of a sequential run: the caller reports problems with the files first and then {@link #abandon()}s the session.
+ * caller creates the database only once every file was read and parsed (see {@link ApplyCommand}). Errors come
+ * out in the order of a sequential run: the caller reports problems with the files first and then
+ * {@link #abandon()}s the session.
  */
 final class PendingSession {
     private final MigrationSettings settings;
