@@ -5,6 +5,7 @@ import io.pgwarden.core.ErrorCode;
 import io.pgwarden.core.PgWardenException;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,10 +18,11 @@ import org.slf4j.LoggerFactory;
  * Applies pending migrations. The common case, nothing to do, costs one connection (opened while the files are
  * read) and one query (the latest checksum of every script, read in installation order and compared with the
  * files'), and never takes the lock.
- * Otherwise: validate, take the session lock, re-read the history (another runner may have
- * applied things meanwhile), parse every file to run (a file that mixes transactional and
- * non-transactional statements stops everything before anything runs), then run the versioned files of every
- * chain, then the repeatable ones (so they may use objects of any chain). A failure stops its chain only.
+ * Otherwise: validate, parse every file to run (a file that mixes transactional and non-transactional
+ * statements, or holds its own BEGIN/COMMIT, stops everything before anything is written: a missing database is
+ * created, the history table created and the lock taken only after every file was found usable), take the
+ * session lock, re-read the history (another runner may have applied things meanwhile), then run the versioned
+ * files of every chain, then the repeatable ones (so they may use objects of any chain). A failure stops its chain only.
  */
 public final class ApplyCommand {
     private static final Logger log = LoggerFactory.getLogger(ApplyCommand.class);
@@ -56,37 +58,76 @@ public final class ApplyCommand {
             throw e;
         }
         long t1 = clock.nanoTime();
-        try (MigrationSession session = pending.session(true)) {
-            long t2 = clock.nanoTime();
-            if (!session.missing() && session.upToDate(chains)) {
-                log.info("up to date: {} read in {} ms, connected in {} ms meanwhile (then waited {} ms),"
-                        + " history compared in {} ms", files(count(chains)), ms(t1 - t0), ms(pending.connectNanos()),
-                        ms(t2 - t1), ms(clock.nanoTime() - t2));
-                return new ApplyResult(List.of(), count(chains), false);
-            }
-            List<ChainReport> reports = session.reports(chains);
-            long t3 = clock.nanoTime();
-            validate(reports);
-            if (reports.stream().allMatch(r -> r.toApply(retry).isEmpty())) {
-                log.info("up to date: {} read in {} ms, connected in {} ms meanwhile (then waited {} ms),"
-                        + " history read in {} ms", files(count(chains)), ms(t1 - t0), ms(pending.connectNanos()),
-                        ms(t2 - t1), ms(t3 - t2));
-                return new ApplyResult(List.of(), upToDate(reports), false);
-            }
-            session.lockAndPrepare();
-            try {
-                long t4 = clock.nanoTime();
-                reports = session.reports(chains);
+        // Without create: a missing database is created only once every file was checked (parsed) and found usable.
+        MigrationSession session = pending.session();
+        try {
+            Map<ResolvedMigration, SqlScript> parsed = new HashMap<>();
+            boolean created = false;
+            if (session.missing()) {
+                List<ChainReport> reports = session.reports(chains); // empty history: every file is pending
                 validate(reports);
-                ApplyResult r = run(session, reports);
-                log.info("{} read in {} ms, connected in {} ms meanwhile (then waited {} ms), history read in {} ms,"
-                        + " lock taken in {} ms, {} run in {} ms", files(count(chains)), ms(t1 - t0),
-                        ms(pending.connectNanos()), ms(t2 - t1), ms(t3 - t2), ms(t4 - t3), files(r.outcomes().size()),
-                        ms(clock.nanoTime() - t4));
-                return r;
-            } finally {
-                session.unlock();
+                parse(reports, MigrationConnections.serverMajor(settings.spec()), parsed);
+                session = MigrationSession.open(settings, true, clock);
+                created = true;
             }
+            return apply(session, chains, parsed, created, pending, t0, t1);
+        } finally {
+            session.close();
+        }
+    }
+
+    private ApplyResult apply(MigrationSession session, List<MigrationChain> chains,
+            Map<ResolvedMigration, SqlScript> parsed, boolean created, PendingSession pending, long t0, long t1) {
+        long t2 = clock.nanoTime();
+        if (!created && session.upToDate(chains)) {
+            log.info("up to date: {} read in {} ms, connected in {} ms meanwhile (then waited {} ms),"
+                    + " history compared in {} ms", files(count(chains)), ms(t1 - t0), ms(pending.connectNanos()),
+                    ms(t2 - t1), ms(clock.nanoTime() - t2));
+            return new ApplyResult(List.of(), count(chains), false);
+        }
+        List<ChainReport> reports = session.reports(chains);
+        long t3 = clock.nanoTime();
+        validate(reports);
+        if (reports.stream().allMatch(r -> r.toApply(retry).isEmpty())) {
+            log.info("up to date: {} read in {} ms, connected in {} ms meanwhile (then waited {} ms),"
+                    + " history read in {} ms", files(count(chains)), ms(t1 - t0), ms(pending.connectNanos()),
+                    ms(t2 - t1), ms(t3 - t2));
+            return new ApplyResult(List.of(), upToDate(reports), false);
+        }
+        int major = major(session);
+        // Every file to run is checked before the lock is taken and the history table created: a refused file
+        // leaves the database as it was.
+        parse(reports, major, parsed);
+        session.lockAndPrepare();
+        try {
+            long t4 = clock.nanoTime();
+            reports = session.reports(chains);
+            validate(reports);
+            ApplyResult r = run(session, reports, major, parsed);
+            log.info("{} read in {} ms, connected in {} ms meanwhile (then waited {} ms), history read in {} ms,"
+                    + " lock taken in {} ms, {} run in {} ms", files(count(chains)), ms(t1 - t0),
+                    ms(pending.connectNanos()), ms(t2 - t1), ms(t3 - t2), ms(t4 - t3), files(r.outcomes().size()),
+                    ms(clock.nanoTime() - t4));
+            return r;
+        } finally {
+            session.unlock();
+        }
+    }
+
+    /** Parses every file {@code reports} would run that is not parsed yet (refusing a file throws). */
+    private void parse(List<ChainReport> reports, int major, Map<ResolvedMigration, SqlScript> parsed) {
+        for (ChainReport r : reports) {
+            for (MigrationInfo i : r.toApply(retry)) {
+                parsed.computeIfAbsent(i.file(), f -> SqlScript.load(f, major));
+            }
+        }
+    }
+
+    private static int major(MigrationSession session) {
+        try {
+            return session.serverMajor();
+        } catch (SQLException e) {
+            throw session.failure("read the server version", e);
         }
     }
 
@@ -119,18 +160,14 @@ public final class ApplyCommand {
         throw new PgWardenException(ErrorCode.VALIDATION_FAILED, String.join(System.lineSeparator(), lines));
     }
 
-    private ApplyResult run(MigrationSession session, List<ChainReport> reports) {
-        int major;
-        try {
-            major = session.serverMajor();
-        } catch (SQLException e) {
-            throw session.failure("read the server version", e);
-        }
+    private ApplyResult run(MigrationSession session, List<ChainReport> reports, int major,
+            Map<ResolvedMigration, SqlScript> parsed) {
+        parse(reports, major, parsed); // the history re-read under the lock may hold a file nobody checked yet
         Map<ChainReport, List<Step>> plan = new LinkedHashMap<>();
         for (ChainReport r : reports) {
             List<Step> steps = new ArrayList<>();
             for (MigrationInfo i : r.toApply(retry)) {
-                steps.add(new Step(SqlScript.load(i.file(), major), i.state() == MigrationState.FAILED ? i.applied() : null));
+                steps.add(new Step(parsed.get(i.file()), i.state() == MigrationState.FAILED ? i.applied() : null));
             }
             plan.put(r, steps);
         }

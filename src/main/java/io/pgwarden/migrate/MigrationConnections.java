@@ -91,6 +91,22 @@ public final class MigrationConnections {
 
     private static final java.sql.Driver DRIVER = new org.postgresql.Driver();
 
+    /**
+     * The server's major version, read through the maintenance database: the target database does not exist yet,
+     * and its files must be checked (their parsing depends on the version) before it is created.
+     */
+    static int serverMajor(ConnectionSpec spec) {
+        ConnectionSpec maintenance = spec.withDatabase("postgres");
+        try (Connection c = connect(maintenance)) {
+            return c.getMetaData().getDatabaseMajorVersion();
+        } catch (SQLException e) {
+            throw new PgWardenException(ErrorCode.FAILED, "Database " + spec.database() + " does not exist on "
+                    + spec.address() + " and the server could not be asked its version through database postgres"
+                    + " (needed to check the migration files before creating it): " + PgConnections.describe(e)
+                    + ". Create the database, or let user " + spec.user() + " connect to database postgres.", e);
+        }
+    }
+
     /** CREATE DATABASE through the maintenance database; a concurrent runner creating it first is fine. */
     static void createDatabase(ConnectionSpec spec) {
         String name = spec.database();

@@ -9,13 +9,13 @@ import java.util.concurrent.FutureTask;
 /**
  * A session being opened on a thread of its own while the caller reads the migration files: the two do not
  * depend on each other, and a run with nothing to do spends about as long on each (bench/migrate/README.md).
- * It connects without creating a missing database, so that unusable files still leave everything as it was;
- * {@link #session(boolean)} creates the database once the files were found usable. Errors come out in the order
- * of a sequential run: the caller reports problems with the files first and then {@link #abandon()}s the session.
+ * It connects without creating a missing database, so that unusable files still leave everything as it was: the
+ * caller creates the database only once every file was read and parsed (see {@link ApplyCommand}). Errors come
+ * out in the order of a sequential run: the caller reports problems with the files first and then
+ * {@link #abandon()}s the session.
  */
 final class PendingSession {
     private final MigrationSettings settings;
-    private final Clock clock;
     private final FutureTask<MigrationSession> task;
     private final Thread thread;
     private volatile long connectNanos;
@@ -26,7 +26,6 @@ final class PendingSession {
 
     private PendingSession(MigrationSettings settings, Clock clock) {
         this.settings = settings;
-        this.clock = clock;
         this.task = new FutureTask<>(() -> {
             long start = clock.nanoTime();
             MigrationSession s;
@@ -56,11 +55,11 @@ final class PendingSession {
     }
 
     /**
-     * Waits for the session. With {@code create}, a database that does not exist yet is created now.
+     * Waits for the session; a {@link MigrationSession#missing()} one when the database does not exist yet.
      *
      * @throws PgWardenException as {@link MigrationSession#open} does
      */
-    MigrationSession session(boolean create) {
+    MigrationSession session() {
         MigrationSession s;
         try {
             s = task.get();
@@ -85,14 +84,10 @@ final class PendingSession {
             throw new PgWardenException(ErrorCode.FAILED, "The connection to " + settings.spec().display()
                     + " was abandoned.");
         }
-        if (s.missing() && create) {
-            s.close();
-            return MigrationSession.open(settings, true, clock);
-        }
         return s;
     }
 
-    /** How long connecting took (on its own thread), once {@link #session(boolean)} returned. */
+    /** How long connecting took (on its own thread), once {@link #session()} returned. */
     long connectNanos() {
         return connectNanos;
     }
