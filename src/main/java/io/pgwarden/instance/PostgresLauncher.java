@@ -94,8 +94,9 @@ public final class PostgresLauncher implements ServerLauncher {
             try {
                 clock.sleep(POLL);
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                // stop first: with the interrupt flag set, running 'kill' would itself be interrupted
                 server.stop(config.stopTimeout());
+                Thread.currentThread().interrupt();
                 throw new PgWardenException(ErrorCode.FAILED, "Interrupted while PostgreSQL was starting; it was stopped.", e);
             }
         }
