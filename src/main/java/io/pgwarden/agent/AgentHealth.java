@@ -20,7 +20,7 @@ public final class AgentHealth implements AutoCloseable {
     /**
      * Ten seconds: the monitor loop only logs the server going away and coming back and re-runs migrations when
      * it returns; no probe waits for it (readiness and the role endpoints observe the server on request, cached
-     * 1 s), and a stuck loop is still caught after {@code RunAgent.MONITOR_MAX_SILENCE} (60 s, six cycles). Each
+     * 1 s), and a stuck loop is still caught after {@code ServerMonitor.MAX_SILENCE} (60 s, six cycles). Each
      * cycle is one probe statement, parsed by the JVM; at 2 s the loop was most of an idle agent's CPU (about
      * 0.04 % of a core, bench/agent), at 10 s it is about 0.01 %. Kubernetes probes every 10 s by default too.
      */

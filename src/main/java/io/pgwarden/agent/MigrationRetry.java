@@ -54,6 +54,11 @@ final class MigrationRetry {
         this.nextBackoff = first;
     }
 
+    /** The longest retry interval. */
+    Duration max() {
+        return max;
+    }
+
     static MigrationRetry defaults() {
         return new MigrationRetry(DEFAULT_FIRST, DEFAULT_MAX, DEFAULT_RECHECK);
     }

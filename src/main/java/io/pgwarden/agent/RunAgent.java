@@ -3,7 +3,6 @@ package io.pgwarden.agent;
 import io.pgwarden.core.Clock;
 import io.pgwarden.core.ErrorCode;
 import io.pgwarden.core.PgWardenException;
-import io.pgwarden.health.LoopHeartbeat;
 import io.pgwarden.instance.InstanceConfig;
 import io.pgwarden.instance.LocalInstance;
 import io.pgwarden.instance.PasswordFile;
@@ -37,8 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RunAgent {
     private static final Logger log = LoggerFactory.getLogger(RunAgent.class);
-    /** Several missed cycles: a probe query is bounded by 3 s, so only a truly stuck loop is silent this long. */
-    static final Duration MONITOR_MAX_SILENCE = Duration.ofSeconds(60);
     /** How often the start-up wait checks for a stop request while PostgreSQL starts. */
     private static final long START_POLL_MILLIS = 200;
 
@@ -77,7 +74,7 @@ public final class RunAgent {
      * @throws PgWardenException POSTGRES_FAILED when PostgreSQL cannot start or keeps crashing; the codes of
      *         binaries resolution, preflight and initdb otherwise
      */
-    public int run(TerminationSignal stop) throws InterruptedException {
+    public int run(StopSignal stop) throws InterruptedException {
         // what the settings and the directory alone can refute fails here, before anything binds or downloads
         Preflight.Result inspected = new Preflight(privileges).inspect(settings.instance());
         Preflight.checkPortFree(settings.instance());
@@ -164,7 +161,7 @@ public final class RunAgent {
                 ? new RelayingProcessRunner(runner, new PostgresOutputLog()) : runner;
     }
 
-    private int supervise(LocalInstance instance, ConnectionSpec superuser, AgentHealth health, TerminationSignal stop)
+    private int supervise(LocalInstance instance, ConnectionSpec superuser, AgentHealth health, StopSignal stop)
             throws InterruptedException {
         health.phase("starting PostgreSQL");
         CountDownLatch started = new CountDownLatch(1);
@@ -193,22 +190,17 @@ public final class RunAgent {
             java.nio.file.Path dataDir = instance.config().dataDir();
             health.attachOwned(superuser, () -> io.pgwarden.instance.PostmasterPid.read(dataDir)
                     .map(pid -> pid.status().equals("stopping")).orElse(false));
-            try (MigrationRunner migrations = migrations(health, superuser)) {
-                if (migrations != null) {
-                    migrations.start();
-                }
-                ServerMonitor monitor = new ServerMonitor(health.postgres(), superuser.display(), () -> {
-                    if (migrations != null) {
-                        migrations.trigger();
-                    }
-                });
-                LoopHeartbeat beat = health.loops().register("monitor", MONITOR_MAX_SILENCE);
-                while (!stop.isRequested()) {
-                    beat.runCycle(monitor::cycle);
-                    stop.await(settings.monitorInterval().toMillis());
-                }
-                health.loops().unregister(beat);
+            MigrationLoops migrations = migrations(health, superuser);
+            Agent agent = new Agent(health.loops(), clock).add(new ServerMonitor(health.postgres(), superuser.display(),
+                    () -> {
+                        if (migrations != null) {
+                            migrations.trigger();
+                        }
+                    }, settings.monitorInterval()));
+            if (migrations != null) {
+                migrations.addTo(agent);
             }
+            agent.run(stop);
             served = true;
         } finally {
             if (!served) {
@@ -222,7 +214,7 @@ public final class RunAgent {
 
     /** {@link #shutdown} while another exception is on its way out: what this one throws is logged, not raised. */
     private void stopAfterFailure(Supervisor supervisor, Thread supervision, CompletableFuture<Supervisor.Outcome> outcome,
-            AgentHealth health, TerminationSignal stop) {
+            AgentHealth health, StopSignal stop) {
         try {
             shutdown(supervisor, supervision, outcome, health, stop);
         } catch (InterruptedException e) {
@@ -234,18 +226,17 @@ public final class RunAgent {
     }
 
     /** Migrations of {@code --database}, applied while the server is a writable primary; null without a directory. */
-    private MigrationRunner migrations(AgentHealth health, ConnectionSpec superuser) {
+    private MigrationLoops migrations(AgentHealth health, ConnectionSpec superuser) {
         if (settings.migrationsDir() == null) {
             return null;
         }
         MigrationSettings ms = new MigrationSettings(superuser.withDatabase(settings.database()), settings.migrationsDir(),
                 settings.historySchema(), settings.lockTimeout());
-        return new MigrationRunner(ms, health.migrations(), health.loops(), () -> SidecarAgent.writablePrimary(health),
-                () -> health.postgres().lastKnown().reachable(), clock);
+        return new MigrationLoops(ms, health, () -> SidecarAgent.writablePrimary(health), clock, MigrationRetry.defaults());
     }
 
     private int shutdown(Supervisor supervisor, Thread supervision, CompletableFuture<Supervisor.Outcome> outcome,
-            AgentHealth health, TerminationSignal stop) throws InterruptedException {
+            AgentHealth health, StopSignal stop) throws InterruptedException {
         health.markStopped();
         ShutdownMode mode = null;
         if (!outcome.isDone()) {

@@ -18,8 +18,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SidecarAgent {
     private static final Logger log = LoggerFactory.getLogger(SidecarAgent.class);
-    /** Several missed cycles: a probe query is bounded by 3 s, so only a truly stuck loop is silent this long. */
-    static final Duration MONITOR_MAX_SILENCE = Duration.ofSeconds(60);
 
     private final SidecarSettings settings;
     private final Clock clock;
@@ -43,40 +41,45 @@ public final class SidecarAgent {
      * @throws io.pgwarden.core.PgWardenException FAILED when the server never answered within the wait
      *         timeout; ENVIRONMENT when the health port cannot be bound
      */
-    public int run(TerminationSignal stop) throws InterruptedException {
+    public int run(StopSignal stop) throws InterruptedException {
         String target = settings.target().display();
-        try (AgentHealth health = AgentHealth.start(settings.health(), clock);
-             MigrationRunner migrations = migrations(health)) {
+        try (AgentHealth health = AgentHealth.start(settings.health(), clock)) {
+            MigrationLoops migrations = migrations(health);
             health.attach(settings.target(), PostgresStatusProbe.Session.PER_PROBE);
             log.info("sidecar for {}: health on port {}", target, health.port());
-            LoopHeartbeat monitorBeat = health.loops().register("monitor", MONITOR_MAX_SILENCE);
-            PostgresStatus first = new ServerWaiter(health.postgres(), clock)
-                    .await(target, settings.waitTimeout(), stop::isRequested, monitorBeat::beat);
+            // the wait for the server is the monitor's first phase: it beats under the monitor's name
+            LoopHeartbeat waiting = health.loops().register("monitor", ServerMonitor.MAX_SILENCE);
+            PostgresStatus first;
+            try {
+                first = new ServerWaiter(health.postgres(), clock)
+                        .await(target, settings.waitTimeout(), stop::isRequested, waiting::beat);
+            } finally {
+                health.loops().unregister(waiting);
+            }
             if (first == null) {
                 return 0;
             }
+            Agent agent = new Agent(health.loops(), clock).add(new ServerMonitor(health.postgres(), target,
+                    () -> onServerAnswers(health, migrations), settings.monitorInterval()));
             if (migrations != null) {
-                migrations.start();
+                migrations.addTo(agent);
             }
-            ServerMonitor monitor = new ServerMonitor(health.postgres(), target, () -> onServerAnswers(health, migrations));
-            while (!stop.isRequested()) {
-                monitorBeat.runCycle(monitor::cycle);
-                stop.await(settings.monitorInterval().toMillis());
-            }
+            agent.run(stop);
             log.info("sidecar for {} stopped ({})", target, stop.reason());
             return 0;
+        } finally {
+            stop.finished();
         }
     }
 
-    /** The migration runner when a directory is configured (chains show as waiting at once), else null. */
-    private MigrationRunner migrations(AgentHealth health) {
+    /** The migration loops when a directory is configured (chains show as waiting at once), else null. */
+    private MigrationLoops migrations(AgentHealth health) {
         if (settings.migrationsDir() == null) {
             return null;
         }
         MigrationSettings ms = new MigrationSettings(settings.target(), settings.migrationsDir(), settings.historySchema(),
                 settings.lockTimeout());
-        return new MigrationRunner(ms, health.migrations(), health.loops(), () -> writablePrimary(health),
-                () -> health.postgres().lastKnown().reachable(), clock, migrationRetry);
+        return new MigrationLoops(ms, health, () -> writablePrimary(health), clock, migrationRetry);
     }
 
     static boolean writablePrimary(AgentHealth health) {
@@ -85,7 +88,7 @@ public final class SidecarAgent {
     }
 
     /** The server answers (first time, or back after being away): create the database, (re)apply migrations. */
-    private void onServerAnswers(AgentHealth health, MigrationRunner migrations) {
+    private void onServerAnswers(AgentHealth health, MigrationLoops migrations) {
         if (settings.createDatabase()
                 && new DatabaseCreator(settings.target(), SidecarSettings.MAINTENANCE_DATABASE).ensureExists()) {
             health.invalidatePostgres();

@@ -1,5 +1,6 @@
 package io.pgwarden.cli;
 
+import io.pgwarden.agent.EndpointsConfig;
 import io.pgwarden.config.ConfigSources;
 import io.pgwarden.config.Problems;
 import io.pgwarden.config.Setting;

@@ -1,5 +1,7 @@
 package io.pgwarden.cli;
 
+import io.pgwarden.agent.EndpointsConfig;
+import io.pgwarden.agent.EndpointsRuntime;
 import io.pgwarden.topology.ClusterSnapshot;
 import io.pgwarden.topology.ReconcileResult;
 import org.slf4j.Logger;
@@ -32,19 +34,17 @@ public final class EndpointsReconcileCommand extends AbstractCommand {
     @Override
     protected int execute() {
         EndpointsConfig config = options.resolve(env());
-        try (EndpointsRuntime runtime = new EndpointsRuntime(config)) {
-            ReconcileResult result = runtime.command().execute();
-            switch (result.decision().outcome()) {
-                case SPLIT_BRAIN -> log.error("endpoints reconcile: {}", result.summary());
-                case NO_PRIMARY -> log.warn("endpoints reconcile: {}", result.summary());
-                default -> log.info("endpoints reconcile: {}", result.summary());
-            }
-            out().println(result.summary());
-            ClusterSnapshot snapshot = result.decision().snapshot();
-            out().println("  probed " + snapshot.nodes().size() + " nodes in " + snapshot.elapsed().toMillis() + " ms");
-            result.publishers().forEach(p -> out().println("  " + p));
-            out().flush();
-            return result.exitCode();
+        ReconcileResult result = EndpointsRuntime.reconcileOnce(config);
+        switch (result.decision().outcome()) {
+            case SPLIT_BRAIN -> log.error("endpoints reconcile: {}", result.summary());
+            case NO_PRIMARY -> log.warn("endpoints reconcile: {}", result.summary());
+            default -> log.info("endpoints reconcile: {}", result.summary());
         }
+        out().println(result.summary());
+        ClusterSnapshot snapshot = result.decision().snapshot();
+        out().println("  probed " + snapshot.nodes().size() + " nodes in " + snapshot.elapsed().toMillis() + " ms");
+        result.publishers().forEach(p -> out().println("  " + p));
+        out().flush();
+        return result.exitCode();
     }
 }

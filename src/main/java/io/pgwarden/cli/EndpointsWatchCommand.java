@@ -3,11 +3,11 @@ package io.pgwarden.cli;
 import io.pgwarden.config.Problems;
 import io.pgwarden.core.Clock;
 import io.pgwarden.core.Durations;
-import io.pgwarden.topology.WatchLoop;
+import io.pgwarden.agent.EndpointsAgent;
+import io.pgwarden.agent.EndpointsConfig;
+import io.pgwarden.agent.StopSignal;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,11 +34,8 @@ import picocli.CommandLine.Option;
         exitCodeList = {"0:stopped by SIGTERM or SIGINT (after the current cycle)",
                 "2:invalid flag or environment variable"})
 public final class EndpointsWatchCommand extends AbstractCommand {
-    private static final Logger log = LoggerFactory.getLogger(EndpointsWatchCommand.class);
     /** Fast enough that clients follow a failover within about a second, cheap enough for the nodes and the API server. */
     static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
-    /** At JVM exit, lets a running cycle (bounded by the probe and API timeouts) finish within Kubernetes' 30 s grace. */
-    private static final Duration STOP_WAIT = Duration.ofSeconds(20);
 
     @Mixin
     EndpointsOptions options;
@@ -70,33 +67,9 @@ public final class EndpointsWatchCommand extends AbstractCommand {
             healthAt = health.resolve(src, problems, "0.0.0.0", io.pgwarden.health.HealthServer.DEFAULT_PORT);
         }
         EndpointsConfig config = options.resolve(env(), problems);
-        try (EndpointsRuntime runtime = new EndpointsRuntime(config)) {
-            WatchLoop loop = new WatchLoop(runtime.command(), every, Clock.SYSTEM);
-            // a cycle takes up to the probes' connect timeout (plus publisher calls); three missed intervals on top
-            // tolerate a slow API server or a loaded node without restarting a loop that is merely slow
-            Duration maxSilence = every.multipliedBy(3).plus(config.probe().connectTimeout());
-            EndpointsWatchHealth health = healthAt == null ? null : EndpointsWatchHealth.start(healthAt, loop, maxSilence);
-            Thread worker = new Thread(loop, "pgwarden-endpoints-watch");
-            // SIGTERM/SIGINT end the loop and execute() returns 0 (Kubernetes counts 143 as a failure)
-            StopSignals.install("stopping endpoints watch after the current cycle", () -> {
-                loop.stop();
-                try {
-                    worker.join(STOP_WAIT.toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            log.info("endpoints watch: {} nodes every {}", config.nodes().size(), Durations.format(every));
-            worker.start();
-            try {
-                worker.join();
-            } finally {
-                if (health != null) {
-                    health.close();
-                }
-            }
-            return 0;
-        }
+        // SIGTERM/SIGINT end the loop after the current cycle and execute() returns 0 (Kubernetes counts 143 as a failure)
+        StopSignal stop = StopSignal.install("stopping endpoints watch after the current cycle");
+        return new EndpointsAgent(config, every, healthAt, Clock.SYSTEM).run(stop);
     }
 
     static Duration interval(String v) {

@@ -1,7 +1,7 @@
 package io.pgwarden.cli;
 
 import io.pgwarden.agent.RunAgent;
-import io.pgwarden.agent.TerminationSignal;
+import io.pgwarden.agent.StopSignal;
 import io.pgwarden.core.Clock;
 import io.pgwarden.pg.BinariesResolver;
 import io.pgwarden.pg.Privileges;
@@ -44,7 +44,7 @@ public final class RunCommand extends AbstractCommand {
     @Override
     protected int execute() throws InterruptedException {
         ServerOptions.Node node = server.settings(sources(server.config), ServerOptions.Defaults.CONTAINER);
-        TerminationSignal stop = TerminationSignal.install();
+        StopSignal stop = StopSignal.install();
         return new RunAgent(node.settings(), BinariesResolver.defaults(env(), System.err), new SystemProcessRunner(),
                 Privileges.detect(null), Clock.SYSTEM).replicaOf(node.replicaOf()).run(stop);
     }

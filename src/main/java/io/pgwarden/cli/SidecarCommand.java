@@ -2,7 +2,7 @@ package io.pgwarden.cli;
 
 import io.pgwarden.agent.SidecarAgent;
 import io.pgwarden.agent.SidecarSettings;
-import io.pgwarden.agent.TerminationSignal;
+import io.pgwarden.agent.StopSignal;
 import io.pgwarden.config.ConfigSources;
 import io.pgwarden.config.Problems;
 import io.pgwarden.core.Clock;
@@ -57,7 +57,7 @@ public final class SidecarCommand extends AbstractCommand {
     @Override
     protected int execute() throws InterruptedException {
         SidecarSettings settings = settings(sources(config));
-        TerminationSignal stop = TerminationSignal.install();
+        StopSignal stop = StopSignal.install();
         return new SidecarAgent(settings, Clock.SYSTEM).run(stop);
     }
 

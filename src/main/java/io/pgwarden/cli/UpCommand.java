@@ -1,7 +1,7 @@
 package io.pgwarden.cli;
 
 import io.pgwarden.agent.RunAgent;
-import io.pgwarden.agent.TerminationSignal;
+import io.pgwarden.agent.StopSignal;
 import io.pgwarden.config.ConfigSources;
 import io.pgwarden.core.Clock;
 import io.pgwarden.pg.BinariesResolver;
@@ -58,7 +58,7 @@ public final class UpCommand extends AbstractCommand {
         ServerOptions.Node node = server.settings(sources, ServerOptions.Defaults.DEVELOPER);
         Privileges privileges = Privileges.detect(null);
         UpReport report = new UpReport(out(), err(), privileges, node.settings().health(), server.dataDirOrigin(sources));
-        TerminationSignal stop = TerminationSignal.install();
+        StopSignal stop = StopSignal.install();
         return new RunAgent(node.settings(), BinariesResolver.defaults(env(), System.err), new SystemProcessRunner(),
                 privileges, Clock.SYSTEM).replicaOf(node.replicaOf()).observer(report).run(stop);
     }

@@ -22,6 +22,11 @@ public interface Clock {
         public void sleep(java.time.Duration duration) throws InterruptedException {
             Thread.sleep(duration.toMillis());
         }
+
+        @Override
+        public boolean await(java.time.Duration duration, Wakeup wakeup) throws InterruptedException {
+            return wakeup.awaitNanos(duration.toNanos());
+        }
     };
 
     Instant now();
@@ -30,4 +35,21 @@ public interface Clock {
 
     /** Waits for {@code duration}; a fake clock advances instead. Production loops only, never tests. */
     void sleep(java.time.Duration duration) throws InterruptedException;
+
+    /**
+     * Waits until {@code duration} has passed on this clock or {@code wakeup} is woken, whichever comes first; the
+     * wake-up is consumed. This is how agent loops wait between cycles. The default, for fake clocks, never waits
+     * for real: it returns at once when already woken, otherwise advances the clock through {@link #sleep} and then
+     * reports whether a wake-up arrived meanwhile. {@link #SYSTEM} waits on real time.
+     *
+     * @return true when woken before the time was up
+     * @throws InterruptedException when the waiting thread is interrupted
+     */
+    default boolean await(java.time.Duration duration, Wakeup wakeup) throws InterruptedException {
+        if (wakeup.poll()) {
+            return true;
+        }
+        sleep(duration);
+        return wakeup.poll();
+    }
 }

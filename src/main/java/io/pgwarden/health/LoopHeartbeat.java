@@ -30,6 +30,11 @@ public final class LoopHeartbeat {
     private final Timer duration;
     private final Counter errors;
     private final AtomicLong lastBeatNanos;
+    /** The last cycle's reason and when it changed, published together. */
+    private volatile Reason reason;
+
+    private record Reason(String text, java.time.Instant since) {
+    }
 
     LoopHeartbeat(String name, Duration maxSilence, Clock clock, Timer duration, Counter errors) {
         this.name = name;
@@ -76,6 +81,20 @@ public final class LoopHeartbeat {
         }
     }
 
+    /**
+     * Records the reason the last cycle gave, shown on /health; {@code since} only moves when the text changes.
+     *
+     * @return true when the reason differs from the previous one (the caller logs it at INFO then)
+     */
+    public boolean reason(String text) {
+        Reason last = reason;
+        if (last != null && last.text().equals(text)) {
+            return false;
+        }
+        reason = new Reason(text, clock.now());
+        return true;
+    }
+
     /** Counts a failure that happened outside {@link #runCycle} (e.g. in the loop's own wait). */
     public void recordError() {
         errors.increment();
@@ -84,6 +103,8 @@ public final class LoopHeartbeat {
     /** This loop as liveness sees it now. */
     public LoopStatus status() {
         Duration since = Duration.ofNanos(Math.max(0, clock.nanoTime() - lastBeatNanos.get()));
-        return new LoopStatus(name, since.compareTo(maxSilence) <= 0, since, maxSilence, (long) errors.count());
+        Reason r = reason;
+        return new LoopStatus(name, since.compareTo(maxSilence) <= 0, since, maxSilence, (long) errors.count(),
+                r == null ? null : r.text(), r == null ? null : r.since());
     }
 }

@@ -35,7 +35,8 @@ public final class StatusDocument {
         for (LoopStatus loop : status.loops()) {
             w.beginObject().field("name", loop.name()).field("alive", loop.alive())
                     .field("seconds_since_last_beat", seconds(loop.sinceLastBeat()))
-                    .field("max_silence_seconds", seconds(loop.maxSilence())).field("errors", loop.errors()).endObject();
+                    .field("max_silence_seconds", seconds(loop.maxSilence())).field("errors", loop.errors())
+                    .field("reason", Secrets.mask(loop.reason())).field("reason_since", loop.reasonSince()).endObject();
         }
         w.endArray();
         w.field("version", status.version()).field("uptime_seconds", status.uptime().toSeconds());

@@ -48,18 +48,27 @@ public final class DirectoryWatch implements AutoCloseable {
      * has been quiet for the debounce period.
      */
     public void awaitChange() throws InterruptedException, IOException {
-        while (true) {
-            WatchKey key = watcher.poll(RESCAN.toMillis(), TimeUnit.MILLISECONDS);
-            drain(key);
-            List<String> now = fingerprint();
-            if (now.equals(last)) {
-                continue;
-            }
-            List<String> settled = settle(now);
-            last = settled;
-            register();
-            return;
+        while (!pollChange()) {
+            // each poll waits at most the rescan period
         }
+    }
+
+    /**
+     * One step of {@link #awaitChange()}, for a loop that must beat between steps: waits at most the rescan
+     * period (2 s) for an event, then compares.
+     *
+     * @return true when the directory changed (and has been quiet for the debounce period), false when not
+     */
+    public boolean pollChange() throws InterruptedException, IOException {
+        WatchKey key = watcher.poll(RESCAN.toMillis(), TimeUnit.MILLISECONDS);
+        drain(key);
+        List<String> now = fingerprint();
+        if (now.equals(last)) {
+            return false;
+        }
+        last = settle(now);
+        register();
+        return true;
     }
 
     /** Waits until the fingerprint stops changing for {@link #debounce}. */

@@ -9,12 +9,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs {@link ReconcileCommand} every {@code interval}, one snapshot per cycle. Everything a cycle throws is
- * caught here, logged and counted; the loop goes on. The decision's reason is logged at INFO when it changes
- * (ERROR for split brain) and at DEBUG otherwise. Between full comparisons the loop only calls publishers when the
- * decision changed; every {@link #RESYNC} it makes them compare anyway, to repair drift made by someone else.
+ * The endpoints watch's cycle: {@link ReconcileCommand} on one snapshot, remembering what was published.
+ * Everything a cycle throws is caught here and counted; the agent's loop runner (package {@code agent}) calls
+ * {@link #runCycle} every {@code interval}, logs the reason and owns the thread. Between full comparisons only a
+ * changed decision calls the publishers; every {@link #RESYNC} they compare anyway, to repair drift made by
+ * someone else.
  */
-public final class WatchLoop implements Runnable, TopologyStatus {
+public final class WatchLoop implements TopologyStatus {
     /** Drift made outside pgwarden (a manual kubectl edit) is repaired within 30 s without API calls every cycle. */
     static final Duration RESYNC = Duration.ofSeconds(30);
     private static final Logger log = LoggerFactory.getLogger(WatchLoop.class);
@@ -23,20 +24,14 @@ public final class WatchLoop implements Runnable, TopologyStatus {
     private final Duration interval;
     private final Clock clock;
 
-    private final Object waitLock = new Object();
-    private volatile boolean running = true;
-    private boolean waiting; // guarded by waitLock: true while run() sleeps between cycles
-    private volatile Thread thread;
     private volatile ReconcileResult lastResult;
     private volatile Instant lastCycleAt;
     private volatile long cycles;
     private volatile long failedCycles;
     private volatile String lastError;
-    private volatile Runnable afterCycle = () -> { };
 
     private DesiredEndpoints lastPublished;
     private long lastFullCompare;
-    private String lastReason;
 
     public WatchLoop(ReconcileCommand command, Duration interval, Clock clock) {
         this.command = command;
@@ -44,38 +39,13 @@ public final class WatchLoop implements Runnable, TopologyStatus {
         this.clock = clock;
     }
 
-    /** Runs cycles on the calling thread until {@link #stop()} or an interrupt. */
-    @Override
-    public void run() {
-        thread = Thread.currentThread();
-        while (running && !Thread.currentThread().isInterrupted()) {
-            long start = clock.nanoTime();
-            runCycle(start);
-            Duration rest = interval.minusNanos(clock.nanoTime() - start);
-            if (rest.isNegative() || rest.isZero()) {
-                continue;
-            }
-            synchronized (waitLock) {
-                if (!running) {
-                    break;
-                }
-                waiting = true;
-            }
-            try {
-                clock.sleep(rest);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                synchronized (waitLock) {
-                    waiting = false;
-                }
-            }
-        }
-        log.info("endpoints watch stopped after {} cycles", cycles);
-    }
-
-    /** Runs one cycle; public so tests and the agent can drive the loop step by step. */
-    public void runCycle(long nowNanos) {
+    /**
+     * Runs one cycle: one snapshot, one decision, the publishers called when it changed (or every {@link #RESYNC}).
+     * Whatever the cycle throws is caught and counted here ({@link #failedCycles()}, {@link #lastError()}).
+     *
+     * @return the cycle's result; null when it failed
+     */
+    public ReconcileResult runCycle(long nowNanos) {
         try {
             boolean compareAll = lastPublished == null || nowNanos - lastFullCompare >= RESYNC.toNanos();
             ReconcileResult result = command.execute(compareAll ? null : lastPublished);
@@ -88,56 +58,31 @@ public final class WatchLoop implements Runnable, TopologyStatus {
                 case SPLIT_BRAIN -> lastPublished = null; // publish (and clear the marker) once it is over
                 default -> { /* NO_PRIMARY: keep the last good endpoints */ }
             }
-            logResult(result);
             lastResult = result;
+            return result;
         } catch (Exception e) {
             failedCycles++;
             lastError = e.getClass().getSimpleName() + ": " + io.pgwarden.core.Secrets.mask(String.valueOf(e.getMessage()));
-            log.error("endpoints watch: cycle failed: {}", lastError, e);
+            log.debug("endpoints watch: cycle failed", e);
             lastResult = null;
+            return null;
         } finally {
             cycles++;
             lastCycleAt = clock.now();
-            afterCycle.run();
         }
-    }
-
-    private void logResult(ReconcileResult result) {
-        // the summary holds the reason and any publisher failure: a repeated, identical one is logged at DEBUG
-        String summary = result.summary().replaceFirst("^(changed|unchanged|publish failed): ", "");
-        boolean changedReason = !summary.equals(lastReason) || result.changed();
-        lastReason = summary;
-        if (!changedReason) {
-            log.debug("endpoints watch: {}", result.summary());
-        } else if (result.decision().outcome() == TopologyOutcome.SPLIT_BRAIN) {
-            log.error("endpoints watch: {}", result.summary());
-        } else if (result.publisherFailed()) {
-            log.warn("endpoints watch: {} (the next cycle retries)", result.summary());
-        } else if (result.decision().outcome() == TopologyOutcome.NO_PRIMARY) {
-            log.warn("endpoints watch: {}", result.summary());
-        } else {
-            log.info("endpoints watch: {}", result.summary());
-        }
-    }
-
-    /** Runs {@code hook} on the loop's thread after every cycle, failed or not (the agent beats its liveness here). */
-    public void afterEachCycle(Runnable hook) {
-        this.afterCycle = Objects.requireNonNull(hook, "hook");
     }
 
     /**
-     * Ends {@link #run()}: at once when it is waiting for the next cycle, otherwise when the current cycle has
-     * finished. A running cycle is not interrupted, so it never publishes a snapshot whose probes were cut short
-     * (they would show healthy nodes as down); a cycle is bounded by the probe and publisher timeouts.
+     * How a result reads in the log: its summary without the "changed/unchanged/publish failed" prefix is the
+     * reason (a repeated one goes to DEBUG unless the endpoints changed).
      */
-    public void stop() {
-        synchronized (waitLock) {
-            running = false;
-            Thread t = thread;
-            if (waiting && t != null && t != Thread.currentThread()) {
-                t.interrupt();
-            }
-        }
+    public static String reason(ReconcileResult result) {
+        return result.summary().replaceFirst("^(changed|unchanged|publish failed): ", "");
+    }
+
+    /** The time between cycles the loop was made for. */
+    public Duration interval() {
+        return interval;
     }
 
     @Override

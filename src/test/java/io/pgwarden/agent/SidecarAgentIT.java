@@ -36,7 +36,7 @@ class SidecarAgentIT {
                 new InetSocketAddress("127.0.0.1", healthPort), wait, true);
     }
 
-    private static CompletableFuture<Integer> runAsync(SidecarSettings settings, TerminationSignal stop) {
+    private static CompletableFuture<Integer> runAsync(SidecarSettings settings, StopSignal stop) {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 return new SidecarAgent(settings, Clock.SYSTEM).run(stop);
@@ -50,7 +50,7 @@ class SidecarAgentIT {
     void createsTheDatabaseAndFollowsTheServerGoingAwayAndComingBack() throws Exception {
         int port = TestPostgres.freePort();
         AgentHttp http = new AgentHttp(port);
-        TerminationSignal stop = TerminationSignal.manual();
+        StopSignal stop = StopSignal.manual();
         ConnectionSpec target = pg.spec().withDatabase("sidecar_app");
         CompletableFuture<Integer> exit = runAsync(settings(target, port, Duration.ofSeconds(60)), stop);
         try {
@@ -81,7 +81,7 @@ class SidecarAgentIT {
     void reportsNotReadyWithinSecondsOfASmartShutdownAndDoesNotHoldItUp() throws Exception {
         int port = TestPostgres.freePort();
         AgentHttp http = new AgentHttp(port);
-        TerminationSignal stop = TerminationSignal.manual();
+        StopSignal stop = StopSignal.manual();
         CompletableFuture<Integer> exit = runAsync(settings(pg.spec(), port, Duration.ofSeconds(60)), stop);
         try {
             await().atMost(DEADLINE).until(() -> http.status("/readiness") == 200);
@@ -117,7 +117,7 @@ class SidecarAgentIT {
         AgentHttp http = new AgentHttp(port);
         ConnectionSpec target = pg.spec().withHostPort("127.0.0.1", nowhere).withDatabase("app");
         CompletableFuture<Integer> exit = runAsync(settings(target, port, Duration.ofSeconds(8)),
-                TerminationSignal.manual());
+                StopSignal.manual());
         await().atMost(DEADLINE).until(() -> http.status("/liveness") == 200);
         assertThat(http.status("/readiness")).isEqualTo(503);
         assertThat(http.get("/health").json().get("reason").asText())

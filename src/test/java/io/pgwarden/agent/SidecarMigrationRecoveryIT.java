@@ -169,10 +169,10 @@ class SidecarMigrationRecoveryIT {
     }
 
     /** A sidecar agent running in this JVM with short retry intervals, stopped (exit 0 checked) on close. */
-    private record Sidecar(AgentHttp http, TerminationSignal stop, CompletableFuture<Integer> exit) implements AutoCloseable {
+    private record Sidecar(AgentHttp http, StopSignal stop, CompletableFuture<Integer> exit) implements AutoCloseable {
         static Sidecar start(ConnectionSpec target, Path dir, Duration lockTimeout) {
             int port = TestPostgres.freePort();
-            TerminationSignal stop = TerminationSignal.manual();
+            StopSignal stop = StopSignal.manual();
             SidecarSettings settings = new SidecarSettings(target, dir, "public", lockTimeout,
                     new InetSocketAddress("127.0.0.1", port), Duration.ofSeconds(60), false);
             CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {

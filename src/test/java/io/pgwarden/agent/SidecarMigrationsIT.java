@@ -39,7 +39,7 @@ class SidecarMigrationsIT {
         Files.writeString(dir.resolve("V2__add_email.sql"), "ALTER TABLE accounts ADD COLUMN email text;\n");
         int port = TestPostgres.freePort();
         AgentHttp http = new AgentHttp(port);
-        TerminationSignal stop = TerminationSignal.manual();
+        StopSignal stop = StopSignal.manual();
         SidecarSettings settings = new SidecarSettings(target, dir, "public", Duration.ofMinutes(1),
                 new InetSocketAddress("127.0.0.1", port), Duration.ofSeconds(60), true);
         CompletableFuture<Integer> exit;

@@ -1,5 +1,6 @@
 package io.pgwarden.cli;
 
+import io.pgwarden.agent.EndpointsConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

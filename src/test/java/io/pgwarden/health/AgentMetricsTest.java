@@ -1,5 +1,6 @@
 package io.pgwarden.health;
 
+import io.pgwarden.testing.SteppingClock;
 import static io.pgwarden.health.Statuses.chain;
 import static io.pgwarden.health.Statuses.node;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,7 +15,7 @@ class AgentMetricsTest {
 
     @Test
     void exportsPostgresAndMigrationSeriesWithPrometheusNames() {
-        LoopRegistry loops = new LoopRegistry(new ManualClock(), metrics.registry());
+        LoopRegistry loops = new LoopRegistry(new SteppingClock(), metrics.registry());
         loops.register("migrations", Duration.ofSeconds(30)).runCycle(() -> {
             throw new IllegalStateException("x");
         });

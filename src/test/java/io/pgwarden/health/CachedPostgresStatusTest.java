@@ -1,5 +1,6 @@
 package io.pgwarden.health;
 
+import io.pgwarden.testing.SteppingClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -7,7 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class CachedPostgresStatusTest {
-    private final ManualClock clock = new ManualClock();
+    private final SteppingClock clock = new SteppingClock();
     private final AtomicInteger probes = new AtomicInteger();
     private final CachedPostgresStatus cache = new CachedPostgresStatus(() -> {
         probes.incrementAndGet();

@@ -1,5 +1,6 @@
 package io.pgwarden.health;
 
+import io.pgwarden.testing.SteppingClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class LoopHeartbeatTest {
-    private final ManualClock clock = new ManualClock();
+    private final SteppingClock clock = new SteppingClock();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final LoopRegistry loops = new LoopRegistry(clock, meters);
 

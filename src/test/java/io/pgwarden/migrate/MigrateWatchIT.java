@@ -4,6 +4,8 @@ import static io.pgwarden.migrate.MigrateFixture.column;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pgwarden.agent.MigrateWatchAgent;
+import io.pgwarden.agent.StopSignal;
 import io.pgwarden.core.Clock;
 import io.pgwarden.core.PgWardenException;
 import io.pgwarden.pg.ConnectionSpec;
@@ -63,13 +65,16 @@ class MigrateWatchIT {
                 "R__view.sql", "CREATE OR REPLACE VIEW item_ids AS SELECT id FROM items;\n"));
         List<ApplyResult> results = new CopyOnWriteArrayList<>();
         List<PgWardenException> errors = new CopyOnWriteArrayList<>();
-        WatchCommand watch = new WatchCommand(MigrateFixture.settings(spec, mount), Duration.ofMillis(200), Clock.SYSTEM,
-                results::add, errors::add);
+        StopSignal stop = StopSignal.manual();
+        MigrateWatchAgent watch = new MigrateWatchAgent(MigrateFixture.settings(spec, mount), Duration.ofMillis(200),
+                Clock.SYSTEM, results::add, errors::add);
         Thread t = new Thread(() -> {
             try {
-                watch.execute();
+                watch.run(stop);
             } catch (IOException e) {
                 throw new IllegalStateException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }, "migrate-watch");
         t.start();
@@ -100,7 +105,7 @@ class MigrateWatchIT {
                     + " WHERE attrelid = 'item_ids'::regclass")).containsExactly("id,name");
             assertThat(t.isAlive()).isTrue();
         } finally {
-            t.interrupt();
+            stop.request("end of test");
             t.join(Duration.ofSeconds(60).toMillis());
         }
         assertThat(t.isAlive()).isFalse();

@@ -6,10 +6,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A {@link Clock} that only moves when told to or when slept on; records every sleep. */
+/**
+ * The test clock: a {@link Clock} that only moves when told to ({@link #advance}) or when slept or awaited on
+ * (it advances by the time asked for instead of waiting, see {@link Clock#await}); records every sleep. Starts at
+ * 2026-01-01T00:00:00Z and a {@link #nanoTime()} of one second (not zero, so "never" stays distinguishable).
+ */
 public final class SteppingClock implements Clock {
     private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-    private long nanos;
+    private long nanos = 1_000_000_000L;
     private final List<Duration> sleeps = new ArrayList<>();
 
     @Override

@@ -2,7 +2,12 @@ package io.pgwarden.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pgwarden.agent.Agent;
+import io.pgwarden.agent.EndpointsLoop;
+import io.pgwarden.agent.StopSignal;
 import io.pgwarden.core.Clock;
+import io.pgwarden.health.LoopRegistry;
 import io.pgwarden.testing.TestCluster;
 import io.pgwarden.testing.TestPgBouncer;
 import io.pgwarden.testing.TestPostgres;
@@ -62,7 +67,16 @@ class PgBouncerEndpointsIT {
             assertThat(Files.readString(bouncer.ini())).isEqualTo(before);
 
             WatchLoop watch = new WatchLoop(command, Duration.ofMillis(200), Clock.SYSTEM);
-            Thread thread = new Thread(watch, "watch-under-test");
+            StopSignal stop = StopSignal.manual();
+            Agent agent = new Agent(new LoopRegistry(Clock.SYSTEM, new SimpleMeterRegistry()), Clock.SYSTEM)
+                    .add(new EndpointsLoop(watch, Duration.ofSeconds(5), Clock.SYSTEM));
+            Thread thread = new Thread(() -> {
+                try {
+                    agent.run(stop);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "watch-under-test");
             thread.start();
             try {
                 cluster.node(0).stop("fast");
@@ -85,7 +99,7 @@ class PgBouncerEndpointsIT {
                                 .orElse(false));
                 assertThat(watch.failedCycles()).isZero();
             } finally {
-                watch.stop();
+                stop.request("end of test");
                 thread.join(30_000);
             }
         }

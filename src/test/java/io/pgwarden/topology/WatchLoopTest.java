@@ -1,20 +1,16 @@
 package io.pgwarden.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import io.pgwarden.core.Clock;
 import io.pgwarden.core.Lsn;
 import io.pgwarden.core.PgWardenException;
+import io.pgwarden.testing.SteppingClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +19,7 @@ class WatchLoopTest {
     private static final NodeAddress A = new NodeAddress("10.0.0.1", 5432);
     private static final NodeAddress B = new NodeAddress("10.0.0.2", 5432);
 
-    private final FakeClock clock = new FakeClock();
+    private final SteppingClock clock = new SteppingClock();
     private final RecordingPublisher publisher = new RecordingPublisher();
     private final Deque<Supplier<ClusterSnapshot>> script = new ArrayDeque<>();
     private final ReconcileCommand command = new ReconcileCommand(() -> script.pop().get(),
@@ -86,57 +82,7 @@ class WatchLoopTest {
         assertThat(loop.cycles()).isEqualTo(4);
     }
 
-    @Test
-    void stopLetsTheRunningCycleFinishAndPublishWithoutInterruptingIt() throws Exception {
-        CountDownLatch inCycle = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        AtomicBoolean interrupted = new AtomicBoolean();
-        ReconcileCommand blocking = new ReconcileCommand(() -> {
-            inCycle.countDown();
-            try {
-                release.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                interrupted.set(true);
-            }
-            return primaryIs(A, B);
-        }, new TopologyDecider(LagLimit.NONE), List.of(publisher), Clock.SYSTEM);
-        // an hour between cycles, on the real clock: only stop() can end the wait
-        WatchLoop watch = new WatchLoop(blocking, Duration.ofHours(1), Clock.SYSTEM);
-        Thread worker = new Thread(watch, "watch-under-test");
-        worker.start();
-        assertThat(inCycle.await(60, TimeUnit.SECONDS)).isTrue();
-
-        watch.stop();
-        release.countDown();
-        worker.join(60_000);
-
-        assertThat(worker.isAlive()).as("ended after the cycle instead of waiting an hour").isFalse();
-        assertThat(interrupted).as("the running cycle was interrupted").isFalse();
-        assertThat(publisher.published).extracting(DesiredEndpoints::primary).containsExactly(A);
-        assertThat(watch.cycles()).isEqualTo(1);
-    }
-
-    @Test
-    void stopWhileWaitingForTheNextCycleEndsTheWaitAtOnce() throws Exception {
-        CountDownLatch cycled = new CountDownLatch(1);
-        ReconcileCommand once = new ReconcileCommand(() -> {
-            cycled.countDown();
-            return primaryIs(A, B);
-        }, new TopologyDecider(LagLimit.NONE), List.of(publisher), Clock.SYSTEM);
-        WatchLoop watch = new WatchLoop(once, Duration.ofHours(1), Clock.SYSTEM);
-        Thread worker = new Thread(watch, "watch-under-test");
-        worker.start();
-        assertThat(cycled.await(60, TimeUnit.SECONDS)).isTrue();
-        await().atMost(Duration.ofSeconds(60)).until(() -> worker.getState() == Thread.State.TIMED_WAITING);
-
-        watch.stop();
-        worker.join(60_000);
-
-        assertThat(worker.isAlive()).as("still waiting for the next cycle").isFalse();
-        assertThat(watch.cycles()).isEqualTo(1);
-    }
-
-    private static final class RecordingPublisher implements EndpointPublisher {
+    static final class RecordingPublisher implements EndpointPublisher {
         final List<DesiredEndpoints> published = new ArrayList<>();
         boolean failNext;
 
@@ -157,29 +103,6 @@ class WatchLoopTest {
 
         @Override
         public void recordSplitBrain(List<NodeAddress> primaries, String reason, Instant now) {
-        }
-    }
-
-    private static final class FakeClock implements Clock {
-        private long nanos = 1_000_000_000L;
-
-        void advance(Duration d) {
-            nanos += d.toNanos();
-        }
-
-        @Override
-        public Instant now() {
-            return Instant.EPOCH.plusNanos(nanos);
-        }
-
-        @Override
-        public long nanoTime() {
-            return nanos;
-        }
-
-        @Override
-        public void sleep(Duration duration) {
-            advance(duration);
         }
     }
 }

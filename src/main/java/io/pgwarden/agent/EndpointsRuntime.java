@@ -1,4 +1,4 @@
-package io.pgwarden.cli;
+package io.pgwarden.agent;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -18,12 +18,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Builds the probe, the publishers and the reconcile command from {@link EndpointsConfig}; closes what it opened. */
-final class EndpointsRuntime implements AutoCloseable {
+public final class EndpointsRuntime implements AutoCloseable {
     private final ClusterProbe probe;
     private final KubernetesClient kubernetes;
     private final ReconcileCommand command;
 
-    EndpointsRuntime(EndpointsConfig config) {
+    public EndpointsRuntime(EndpointsConfig config) {
         this.probe = new ClusterProbe(config.nodes(), new JdbcNodeProbe(config.probe(), Clock.SYSTEM),
                 config.probe().connectTimeout(), Clock.SYSTEM);
         List<EndpointPublisher> publishers = new ArrayList<>();
@@ -59,7 +59,14 @@ final class EndpointsRuntime implements AutoCloseable {
                 .build();
     }
 
-    ReconcileCommand command() {
+    /** One probe, one decision, one publish ({@code endpoints reconcile}); closes what it opened. */
+    public static io.pgwarden.topology.ReconcileResult reconcileOnce(EndpointsConfig config) {
+        try (EndpointsRuntime runtime = new EndpointsRuntime(config)) {
+            return runtime.command().execute();
+        }
+    }
+
+    public ReconcileCommand command() {
         return command;
     }
 

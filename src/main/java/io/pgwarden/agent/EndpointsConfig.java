@@ -1,4 +1,4 @@
-package io.pgwarden.cli;
+package io.pgwarden.agent;
 
 import io.pgwarden.pg.ConnectionSpec;
 import io.pgwarden.topology.LagLimit;
@@ -11,6 +11,6 @@ import java.util.List;
  *
  * @param probe connection template for the probes (user, password, database, sslmode, timeout)
  */
-record EndpointsConfig(List<NodeAddress> nodes, ConnectionSpec probe, LagLimit maxLag, String namespace,
+public record EndpointsConfig(List<NodeAddress> nodes, ConnectionSpec probe, LagLimit maxLag, String namespace,
         String rwService, String roService, Path file, Path pgbouncerIni, ConnectionSpec pgbouncerAdmin, String psql) {
 }
