@@ -47,9 +47,21 @@ final class MigrationLoop implements AgentLoop {
         List<MigrationStatus> status();
     }
 
-    /** What one cycle did: the outcome (which decides the next run), the failure (null when none), and why. */
-    record Run(MigrationRetry.Outcome outcome, String failure, String reason, Level level, Duration next)
+    /**
+     * What one cycle did: the outcome (which decides the next run), the failure (null when none), and why;
+     * {@code ran} is false for a cycle that found nothing due and repeats the last run's reason.
+     */
+    record Run(MigrationRetry.Outcome outcome, String failure, String reason, Level level, Duration next, boolean ran)
             implements CycleResult {
+        Run(MigrationRetry.Outcome outcome, String failure, String reason, Level level, Duration next) {
+            this(outcome, failure, reason, level, next, true);
+        }
+
+        /** A run that failed counts in {@code pgwarden_loop_errors_total{loop="migrations"}}. */
+        @Override
+        public boolean failed() {
+            return ran && failure != null;
+        }
     }
 
     private final String target;
@@ -138,7 +150,7 @@ final class MigrationLoop implements AgentLoop {
         boolean due = triggered || retryAt != null && now - retryAt >= 0;
         if (!due) {
             Duration next = retryAt == null ? UNTIL_TRIGGERED : Duration.ofNanos(retryAt - now);
-            return new Run(last.outcome(), last.failure(), last.reason(), last.level(), next);
+            return new Run(last.outcome(), last.failure(), last.reason(), last.level(), next, false);
         }
         triggered = false;
         Run run = runOnce();

@@ -190,17 +190,7 @@ public final class RunAgent {
             java.nio.file.Path dataDir = instance.config().dataDir();
             health.attachOwned(superuser, () -> io.pgwarden.instance.PostmasterPid.read(dataDir)
                     .map(pid -> pid.status().equals("stopping")).orElse(false));
-            MigrationLoops migrations = migrations(health, superuser);
-            Agent agent = new Agent(health.loops(), clock).add(new ServerMonitor(health.postgres(), superuser.display(),
-                    () -> {
-                        if (migrations != null) {
-                            migrations.trigger();
-                        }
-                    }, settings.monitorInterval()));
-            if (migrations != null) {
-                migrations.addTo(agent);
-            }
-            agent.run(stop);
+            loops(health, superuser).run(stop);
             served = true;
         } finally {
             if (!served) {
@@ -223,6 +213,20 @@ public final class RunAgent {
         } catch (RuntimeException e) {
             log.error("stopping PostgreSQL after a failure failed too: {}", e.getMessage());
         }
+    }
+
+    /**
+     * The agent of a running server: the monitor (which triggers the migrations when the server answers or comes
+     * back) and, with a migrations directory, the migrations and the watch of their directory.
+     */
+    Agent loops(AgentHealth health, ConnectionSpec superuser) {
+        MigrationLoops migrations = migrations(health, superuser);
+        Agent agent = new Agent(health.loops(), clock).add(new ServerMonitor(health.postgres(), superuser.display(), () -> {
+            if (migrations != null) {
+                migrations.trigger();
+            }
+        }, settings.monitorInterval()));
+        return migrations == null ? agent : migrations.addTo(agent);
     }
 
     /** Migrations of {@code --database}, applied while the server is a writable primary; null without a directory. */

@@ -66,7 +66,8 @@ final class ServerMonitor implements AgentLoop {
                     + ")", Level.INFO);
         }
         returnHandled = false;
-        return new Observation(status, "PostgreSQL at " + target + " is " + status.state().label() + ": " + status.error()
+        String why = status.error() != null ? ": " + status.error() : status.phase() != null ? " (" + status.phase() + ")" : "";
+        return new Observation(status, "PostgreSQL at " + target + " is " + status.state().label() + why
                 + "; readiness is 503 until it returns", Level.WARN);
     }
 }

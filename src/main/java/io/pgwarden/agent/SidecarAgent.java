@@ -59,12 +59,7 @@ public final class SidecarAgent {
             if (first == null) {
                 return 0;
             }
-            Agent agent = new Agent(health.loops(), clock).add(new ServerMonitor(health.postgres(), target,
-                    () -> onServerAnswers(health, migrations), settings.monitorInterval()));
-            if (migrations != null) {
-                migrations.addTo(agent);
-            }
-            agent.run(stop);
+            loops(health, migrations).run(stop);
             log.info("sidecar for {} stopped ({})", target, stop.reason());
             return 0;
         } finally {
@@ -72,8 +67,15 @@ public final class SidecarAgent {
         }
     }
 
+    /** The agent once the server answered: the monitor and, with a migrations directory, the migrations and their watch. */
+    Agent loops(AgentHealth health, MigrationLoops migrations) {
+        Agent agent = new Agent(health.loops(), clock).add(new ServerMonitor(health.postgres(), settings.target().display(),
+                () -> onServerAnswers(health, migrations), settings.monitorInterval()));
+        return migrations == null ? agent : migrations.addTo(agent);
+    }
+
     /** The migration loops when a directory is configured (chains show as waiting at once), else null. */
-    private MigrationLoops migrations(AgentHealth health) {
+    MigrationLoops migrations(AgentHealth health) {
         if (settings.migrationsDir() == null) {
             return null;
         }
