@@ -77,6 +77,36 @@ class ArchitectureTest {
         assertThat(violations).as("imports against DESIGN.md's dependency direction").isEmpty();
     }
 
+    /**
+     * The CLI parses, resolves and prints; the agent package assembles what runs. Constructing a loop, a runtime, a
+     * thread, a probe or a server, or handling signals, belongs in {@code agent}.
+     */
+    static final Pattern CLI_BUILDS_RUNTIME = Pattern.compile("new\\s+(?:[\\w.]+\\.)?(\\w*(?:Loop|LoopRunner|Runtime|Supervisor"
+            + "|WatchCommand|NodeProbe|ClusterProbe|HealthServer|Launcher|Thread)|Agent)\\s*\\("
+            + "|implements\\s+[\\w.]*AgentLoop|sun\\.misc\\.Signal|Signal\\.handle");
+
+    @Test
+    void cliConstructsNoLoopRuntimeThreadOrSignalHandler() throws IOException {
+        // the rule must be able to fail: what cli used to do is caught
+        assertThat(CLI_BUILDS_RUNTIME.matcher("WatchLoop loop = new WatchLoop(runtime.command(), every, Clock.SYSTEM);")
+                .find()).isTrue();
+        assertThat(CLI_BUILDS_RUNTIME.matcher("try (EndpointsRuntime r = new EndpointsRuntime(config)) {").find()).isTrue();
+        assertThat(CLI_BUILDS_RUNTIME.matcher("Thread worker = new Thread(loop, \"w\");").find()).isTrue();
+        assertThat(CLI_BUILDS_RUNTIME.matcher("return new RunAgent(settings, resolver).run(stop);").find()).isFalse();
+        List<String> violations = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(MAIN.resolve("cli"))) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                List<String> lines = Files.readAllLines(file);
+                for (int i = 0; i < lines.size(); i++) {
+                    if (CLI_BUILDS_RUNTIME.matcher(lines.get(i)).find()) {
+                        violations.add(file + ":" + (i + 1) + ": " + lines.get(i).strip());
+                    }
+                }
+            }
+        }
+        assertThat(violations).as("cli building what the agent package should assemble").isEmpty();
+    }
+
     private static Set<String> union(Set<String> a, Set<String> b) {
         java.util.HashSet<String> s = new java.util.HashSet<>(a);
         s.addAll(b);

@@ -1,25 +1,13 @@
 package io.pgwarden.cli;
 
+import io.pgwarden.agent.RejoinNode;
 import io.pgwarden.config.ConfigSources;
 import io.pgwarden.config.Problems;
 import io.pgwarden.config.Setting;
 import io.pgwarden.core.Clock;
-import io.pgwarden.core.ErrorCode;
-import io.pgwarden.core.PgVersion;
-import io.pgwarden.core.PgWardenException;
-import io.pgwarden.instance.DataDirectory;
 import io.pgwarden.instance.InstanceConfig;
-import io.pgwarden.instance.ManagedConfigReader;
-import io.pgwarden.instance.PostgresLauncher;
-import io.pgwarden.instance.PostmasterPid;
-import io.pgwarden.instance.RejoinRequest;
 import io.pgwarden.instance.Rejoiner;
-import io.pgwarden.instance.ServerFiles;
-import io.pgwarden.instance.ServerProcess;
-import io.pgwarden.pg.BinariesRequest;
 import io.pgwarden.pg.BinariesResolver;
-import io.pgwarden.pg.PgBinaries;
-import io.pgwarden.pg.Privileges;
 import io.pgwarden.pg.SystemProcessRunner;
 import io.pgwarden.topology.NodeAddress;
 import java.nio.file.Files;
@@ -104,47 +92,25 @@ public final class RejoinCommand extends AbstractCommand {
         ReplicationFlags.Resolved r = replication.resolve(sources, problems, to, data, data.resolve(InstanceConfig.PASSWORD_FILE_NAME));
         problems.throwIfAny();
 
-        DataDirectory dir = new DataDirectory(data);
-        if (dir.state() != DataDirectory.State.INITIALIZED) {
-            throw new PgWardenException(ErrorCode.INVALID_INPUT, "--data-dir=" + data + ": not a PostgreSQL data directory,"
-                    + " so there is nothing to rejoin. Clone a new replica with 'pgwarden up --replica-of " + to + "'.");
-        }
-        PgBinaries binaries = BinariesResolver.defaults(env(), System.err).resolve(new BinariesRequest(bin,
-                binSetting.map(Setting::origin).orElse(null), dir.version().orElse(null), "PG_VERSION of " + data));
-        Integer portBeforeStop = PostmasterPid.read(data).map(PostmasterPid::port).filter(p -> p > 0).orElse(null);
-        Privileges privileges = Privileges.detect(null);
-        ServerFiles files = new ServerFiles(privileges);
-        SystemProcessRunner runner = new SystemProcessRunner();
-        Rejoiner.Result result = new Rejoiner(runner, files, binaries, Clock.SYSTEM).execute(
-                new RejoinRequest(data, r.upstream(), r.primarySuperuser(), r.replicationPasswordFile(), rewind, stop, null),
-                line -> {
-                    out().println("rejoin: " + line);
-                    out().flush();
-                });
+        RejoinNode.Result result = new RejoinNode(BinariesResolver.defaults(env(), System.err), new SystemProcessRunner(),
+                Clock.SYSTEM).execute(new RejoinNode.Request(data, bin, binSetting.map(Setting::origin).orElse(null),
+                        r.upstream(), r.primarySuperuser(), r.replicationPasswordFile(), rewind, stop, start), line -> {
+                            out().println("rejoin: " + line);
+                            out().flush();
+                        });
+        Rejoiner.Result rejoined = result.rejoined();
         out().println("rejoined: " + data + " is a replica of " + r.upstream().address() + " by "
-                + (result.method() == Rejoiner.Method.REWIND ? "pg_rewind" : "a fresh clone") + " (" + result.reason() + ")"
-                + "; slot '" + r.upstream().slot() + "'");
-        if (!start) {
-            RejoinUpHint hint = new RejoinUpHint(data, portBeforeStop, bin, dir.version().map(PgVersion::major).orElse(null),
-                    r.upstream(), r.replicationPasswordFile(), r.primarySuperuser().user(), primaryPasswordFile(sources, data));
+                + (rejoined.method() == Rejoiner.Method.REWIND ? "pg_rewind" : "a fresh clone") + " (" + rejoined.reason()
+                + ")" + "; slot '" + r.upstream().slot() + "'");
+        if (result.started() == null) {
+            RejoinUpHint hint = new RejoinUpHint(data, result.portBeforeStop(), bin, result.major(), r.upstream(),
+                    r.replicationPasswordFile(), r.primarySuperuser().user(), primaryPasswordFile(sources, data));
             out().println("not started (--no-start); start it supervised with: " + hint.render());
             return 0;
         }
-        ServerProcess server = new PostgresLauncher(runner, files, binaries, launchConfig(data), Clock.SYSTEM).start();
-        out().println("started: replica of " + r.upstream().address() + " (pid " + server.pid() + ", detached; log "
+        out().println("started: replica of " + r.upstream().address() + " (pid " + result.started().pid() + ", detached; log "
                 + data.resolve("log/postgresql.log") + ")");
         return 0;
-    }
-
-    /** The launcher needs the directory, log and timeouts; port and settings come from the node's own pgwarden.conf. */
-    private static InstanceConfig launchConfig(Path data) {
-        int port = 5432;
-        try {
-            port = Integer.parseInt(ManagedConfigReader.settings(data).getOrDefault("port", "5432"));
-        } catch (NumberFormatException e) {
-            // the port is only used in messages here
-        }
-        return InstanceConfig.local(data, port);
     }
 
     /**

@@ -2,16 +2,11 @@ package io.pgwarden.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.pgwarden.agent.NodeReport;
 import io.pgwarden.config.ConfigSources;
 import io.pgwarden.config.Problems;
 import io.pgwarden.core.Clock;
-import io.pgwarden.instance.ReplicationDetails;
 import io.pgwarden.pg.ConnectionSpec;
-import io.pgwarden.topology.JdbcNodeProbe;
-import io.pgwarden.topology.NodeAddress;
-import io.pgwarden.topology.NodeState;
-import java.sql.SQLException;
-import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,9 +27,6 @@ import picocli.CommandLine.Option;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the node answered", "1:the node could not be reached", "2:invalid flag or environment variable"})
 public final class StatusCommand extends AbstractCommand {
-    /** Long enough for a busy server to answer, short enough for an interactive command. */
-    private static final Duration PROBE_DEADLINE = Duration.ofSeconds(10);
-
     @Mixin
     NodeTarget target;
 
@@ -49,36 +41,13 @@ public final class StatusCommand extends AbstractCommand {
         boolean json = sources.resolve(problems, false, StatusCommand::isJson, "--format", format, "PGWARDEN_STATUS_FORMAT");
         problems.throwIfAny();
         ConnectionSpec spec = target.resolve(sources);
-        NodeStatus status = probe(spec);
+        NodeReport status = NodeReport.probe(spec, Clock.SYSTEM);
         if (json) {
             out().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(status.fields()));
         } else {
             status.table().forEach(out()::println);
         }
         return status.state().reachable() ? 0 : 1;
-    }
-
-    static NodeStatus probe(ConnectionSpec spec) {
-        JdbcNodeProbe probe = new JdbcNodeProbe(spec, Clock.SYSTEM);
-        NodeState state = probe.probe(new NodeAddress(spec.host(), spec.port()), Clock.SYSTEM.nanoTime() + PROBE_DEADLINE.toNanos());
-        if (!state.reachable()) {
-            return new NodeStatus(state, null, null);
-        }
-        Long lag = null;
-        if (state.isReplica() && state.walReceiver() != null && state.replayLsn() != null) {
-            NodeState up = probe.probe(new NodeAddress(state.walReceiver().senderHost(), state.walReceiver().senderPort()),
-                    Clock.SYSTEM.nanoTime() + PROBE_DEADLINE.toNanos());
-            if (up.isPrimary()) {
-                lag = up.currentLsn().bytesAfter(state.replayLsn());
-            }
-        }
-        ReplicationDetails details;
-        try {
-            details = ReplicationDetails.read(spec);
-        } catch (SQLException e) {
-            details = null; // role and LSNs are still worth showing
-        }
-        return new NodeStatus(state, lag, details);
     }
 
     static boolean isJson(String text) {

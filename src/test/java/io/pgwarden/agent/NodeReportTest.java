@@ -1,4 +1,4 @@
-package io.pgwarden.cli;
+package io.pgwarden.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,14 +12,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** What {@code pgwarden status} prints for a replica, a primary and an unreachable node. */
-class NodeStatusTest {
+class NodeReportTest {
     private static final NodeAddress B = new NodeAddress("127.0.0.1", 5434);
 
     @Test
     void aReplicaShowsLsnsLagUpstreamAndSlot() {
         NodeState state = NodeState.replica(B, 2, "7", Lsn.parse("0/3000148"), Lsn.parse("0/3000100"),
                 Duration.ofMillis(1500), false, new WalReceiver("streaming", "127.0.0.1", 5433, 2), Duration.ofMillis(3));
-        NodeStatus status = new NodeStatus(state, 72L, new ReplicationDetails("node_b", List.of()));
+        NodeReport status = new NodeReport(state, 72L, new ReplicationDetails("node_b", List.of()));
         assertThat(status.table()).containsExactly(
                 "node             127.0.0.1:5434",
                 "role             replica",
@@ -41,7 +41,7 @@ class NodeStatusTest {
         ReplicationDetails details = new ReplicationDetails(null, List.of(
                 new ReplicationDetails.Downstream("node-b", "127.0.0.1", "streaming", "node_b", 0, null),
                 new ReplicationDetails.Downstream("node-c", null, "catchup", null, 4096, Duration.ofMillis(250))));
-        assertThat(new NodeStatus(primary, null, details).table()).containsExactly(
+        assertThat(new NodeReport(primary, null, details).table()).containsExactly(
                 "node             127.0.0.1:5433",
                 "role             primary",
                 "timeline         1",
@@ -51,7 +51,7 @@ class NodeStatusTest {
                 "  node-c         -, catchup, slot -, lag 4096 bytes, 0.25 s");
 
         NodeState down = NodeState.unreachable(B, "connection refused", Duration.ofMillis(5));
-        assertThat(new NodeStatus(down, null, null).table()).containsExactly(
+        assertThat(new NodeReport(down, null, null).table()).containsExactly(
                 "node             127.0.0.1:5434", "role             unknown", "error            connection refused");
     }
 }
