@@ -33,6 +33,7 @@ public final class EndpointsAgent {
 
     /** Runs until {@code stop} is requested; returns 0 then. */
     public int run(StopSignal stop) throws InterruptedException {
+        stop.begin();
         try (EndpointsRuntime runtime = new EndpointsRuntime(config)) {
             WatchLoop watch = new WatchLoop(runtime.command(), interval, clock);
             AgentMetrics metrics = new AgentMetrics();

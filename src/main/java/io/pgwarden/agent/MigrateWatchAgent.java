@@ -39,6 +39,7 @@ public final class MigrateWatchAgent {
      * @throws IOException when the directory cannot be watched at the start
      */
     public int run(StopSignal stop) throws IOException, InterruptedException {
+        stop.begin();
         try (WatchCommand watch = new WatchCommand(settings, debounce, clock, onApplied, onError)) {
             MigrateWatchLoop loop = new MigrateWatchLoop(watch);
             stop.onStop(watch::stop);

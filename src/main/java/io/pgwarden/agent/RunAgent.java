@@ -4,6 +4,7 @@ import io.pgwarden.core.Clock;
 import io.pgwarden.core.ErrorCode;
 import io.pgwarden.core.PgWardenException;
 import io.pgwarden.instance.InstanceConfig;
+import io.pgwarden.instance.InstanceControl;
 import io.pgwarden.instance.LocalInstance;
 import io.pgwarden.instance.PasswordFile;
 import io.pgwarden.instance.Preflight;
@@ -46,6 +47,7 @@ public final class RunAgent {
     private final Clock clock;
     private io.pgwarden.instance.ReplicaProvisioner.Source replicaOf;
     private RunObserver observer = RunObserver.LOG;
+    private volatile InstanceControl control;
 
     public RunAgent(RunSettings settings, BinariesResolver resolver, ProcessRunner runner, Privileges privileges,
             Clock clock) {
@@ -75,6 +77,15 @@ public final class RunAgent {
      *         binaries resolution, preflight and initdb otherwise
      */
     public int run(StopSignal stop) throws InterruptedException {
+        stop.begin();
+        try {
+            return start(stop);
+        } finally {
+            stop.finished();
+        }
+    }
+
+    private int start(StopSignal stop) throws InterruptedException {
         // what the settings and the directory alone can refute fails here, before anything binds or downloads
         Preflight.Result inspected = new Preflight(privileges).inspect(settings.instance());
         Preflight.checkPortFree(settings.instance());
@@ -142,6 +153,11 @@ public final class RunAgent {
         }
     }
 
+    /** The running server's control (for HA and tests); null until PostgreSQL is being supervised. */
+    public InstanceControl control() {
+        return control;
+    }
+
     /** Listening beyond loopback while pg_hba.conf admits loopback only is a common surprise: say so once. */
     private static void warnIfOnlyLoopbackMayConnect(InstanceConfig config) {
         boolean beyondLoopback = config.listenAddresses().stream()
@@ -165,16 +181,19 @@ public final class RunAgent {
             throws InterruptedException {
         health.phase("starting PostgreSQL");
         CountDownLatch started = new CountDownLatch(1);
-        Supervisor supervisor = instance.supervisor(event -> {
+        // the server takes commands (promote, restart as a standby, fence) through its control while supervised
+        InstanceControl control = new InstanceControl(instance, new ServerFiles(privileges), superuser, clock, event -> {
             observer.server(event, superuser);
             health.invalidatePostgres();
             started.countDown();
         });
+        this.control = control;
+        Supervisor supervisor = control.supervisor();
         stop.onRepeat(supervisor::hurry);
         CompletableFuture<Supervisor.Outcome> outcome = new CompletableFuture<>();
         Thread supervision = new Thread(() -> {
             try {
-                outcome.complete(supervisor.run());
+                outcome.complete(control.run());
             } catch (Throwable t) {
                 outcome.completeExceptionally(t);
             }

@@ -43,6 +43,7 @@ public final class SidecarAgent {
      */
     public int run(StopSignal stop) throws InterruptedException {
         String target = settings.target().display();
+        stop.begin();
         try (AgentHealth health = AgentHealth.start(settings.health(), clock)) {
             MigrationLoops migrations = migrations(health);
             health.attach(settings.target(), PostgresStatusProbe.Session.PER_PROBE);

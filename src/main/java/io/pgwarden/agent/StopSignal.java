@@ -27,6 +27,7 @@ public final class StopSignal {
     private final List<Runnable> onStop = new CopyOnWriteArrayList<>();
     private final String action;
     private volatile String signal;
+    private volatile boolean begun;
     private volatile Runnable onRepeat = () -> { };
 
     private StopSignal(String action) {
@@ -55,7 +56,7 @@ public final class StopSignal {
             }
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (!t.isRequested()) {
+            if (!t.isRequested() && t.begun) {
                 t.request("JVM shutdown");
                 try {
                     t.finished.await(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS);
@@ -129,6 +130,11 @@ public final class StopSignal {
     /** What asked to stop, e.g. {@code SIGTERM}; null while running. */
     public String reason() {
         return signal;
+    }
+
+    /** An agent runs under this signal: from now until {@link #finished()}, the shutdown hook waits for it. */
+    public void begin() {
+        begun = true;
     }
 
     /** The agent has stopped: the shutdown hook no longer waits. */

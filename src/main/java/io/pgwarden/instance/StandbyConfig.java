@@ -52,6 +52,10 @@ public final class StandbyConfig {
      */
     public void write(Path dataDir, Upstream up, String replicationPassword) throws IOException {
         PgPassFile.write(files, dataDir.resolve(PASSFILE), up.host(), up.port(), up.role(), replicationPassword);
+        writeSettings(dataDir, up);
+    }
+
+    private void writeSettings(Path dataDir, Upstream up) throws IOException {
         files.write(dataDir.resolve(SIGNAL), "", ServerFiles.OWNER_ONLY_FILE);
         Path include = dataDir.resolve(ServerConfigWriter.INCLUDE_FILE);
         if (Files.isRegularFile(include)) {

@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
  * the backoff of a {@link RestartPolicy}, until {@link #requestStop()} is called (a clean stop, smart
  * then fast then immediate) or it crashes too often (POSTGRES_FAILED, exit code 9). A server that
  * exits with code 0 was shut down by someone else (pg_ctl stop, a signal to the postmaster): that is
- * not a crash, and supervision ends.
+ * not a crash, and supervision ends. A commanded stop ({@link #hold}, what {@link InstanceControl} uses to fence,
+ * stop or restart the server as a standby) is neither: supervision goes on and starts the server again on
+ * {@link #release}.
  */
 public final class Supervisor {
     private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
@@ -81,10 +83,32 @@ public final class Supervisor {
             String why;
             if (server != null) {
                 int code = server.waitForExit();
+                boolean commanded;
                 synchronized (lock) {
                     if (stopping) {
                         return Outcome.STOPPED;
                     }
+                    commanded = held;
+                }
+                if (commanded) {
+                    // a commanded stop (InstanceControl): supervision goes on, without a server until released
+                    ServerProcess stopped = server;
+                    try {
+                        server = awaitRelease();
+                    } catch (PgWardenException e) {
+                        log.warn("start after a commanded stop failed: {}", e.getMessage());
+                        server = null; // counted as a crash below: restarted with backoff, as any failed start
+                        continue;
+                    }
+                    if (server == null) {
+                        return Outcome.STOPPED;
+                    }
+                    if (adopt(server)) {
+                        return Outcome.STOPPED;
+                    }
+                    events.accept(new Event(Event.Kind.RESTARTED, server.pid(), "started again as commanded (pid "
+                            + stopped.pid() + " was stopped on command)"));
+                    continue;
                 }
                 if (code == 0) {
                     log.info("PostgreSQL (pid {}) shut down cleanly by someone else; supervision ends", server.pid());
@@ -189,6 +213,7 @@ public final class Supervisor {
         ServerProcess server;
         synchronized (lock) {
             stopping = true;
+            lock.notifyAll(); // ends a wait for release()
             server = current;
             if ((backingOff || starting) && loopThread != null) {
                 loopThread.interrupt();
@@ -218,6 +243,74 @@ public final class Supervisor {
         }
         if (server != null) {
             server.escalate(ShutdownMode.FAST);
+        }
+    }
+
+    /**
+     * Guarded by {@link #lock}: a commanded stop is in effect ({@link #hold}); the loop does not count the server's
+     * exit as a crash or as the end of supervision, and starts it again on {@link #release}.
+     */
+    private boolean held;
+
+    /**
+     * Stops the server with {@code mode} (escalating after the stop timeout as {@link #requestStop} does) without
+     * ending supervision: the server stays stopped until {@link #release()} and {@link #run()} keeps going. Blocks
+     * until the server has stopped.
+     *
+     * @return the mode that finished it; null when no server was running
+     * @throws PgWardenException FAILED when supervision is stopping (nothing to hold)
+     */
+    public ShutdownMode hold(ShutdownMode mode) {
+        ServerProcess server;
+        synchronized (lock) {
+            if (stopping) {
+                throw new PgWardenException(ErrorCode.FAILED, "PostgreSQL is being stopped for good; it cannot be held");
+            }
+            held = true;
+            server = current;
+        }
+        if (server == null || !server.isAlive()) {
+            return null;
+        }
+        if (mode != ShutdownMode.SMART) {
+            server.escalate(mode);
+        }
+        return server.stop(stopTimeout);
+    }
+
+    /** Ends a {@link #hold}: the loop starts the server again (its start is reported as a RESTARTED event). */
+    public void release() {
+        synchronized (lock) {
+            held = false;
+            lock.notifyAll();
+        }
+    }
+
+    /** True while a {@link #hold} is in effect. */
+    public boolean isHeld() {
+        synchronized (lock) {
+            return held;
+        }
+    }
+
+    /** Waits for {@link #release()} (then starts the server) or a stop (then returns null). */
+    private ServerProcess awaitRelease() throws InterruptedException {
+        synchronized (lock) {
+            current = null;
+            while (held && !stopping) {
+                lock.wait();
+            }
+            if (stopping) {
+                return null;
+            }
+        }
+        try {
+            return startServer();
+        } catch (PgWardenException e) {
+            if (stopRequested()) {
+                return null;
+            }
+            throw e;
         }
     }
 

@@ -166,4 +166,61 @@ class SupervisorTest {
         assertThat(server.stops).containsExactly(ShutdownMode.SMART);
         assertThat(launcher.starts.get()).isEqualTo(1);
     }
+
+    @Test
+    void aCommandedStopIsNeitherACrashNorTheEndAndReleaseStartsTheServerAgain() throws Exception {
+        ScriptedLauncher launcher = new ScriptedLauncher();
+        ScriptedServer first = new ScriptedServer(201, null, Duration.ZERO);
+        launcher.script.add(first);
+        launcher.script.add(new ScriptedServer(202, null, Duration.ZERO));
+        Supervisor s = supervisor(launcher, RestartPolicy.DEFAULT);
+        CompletableFuture<Supervisor.Outcome> run = CompletableFuture.supplyAsync(() -> {
+            try {
+                return s.run();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> s.current() != null);
+
+        assertThat(s.hold(ShutdownMode.IMMEDIATE)).isEqualTo(ShutdownMode.SMART);
+        assertThat(first.stops).as("escalated at once, then stopped").containsExactly(ShutdownMode.IMMEDIATE,
+                ShutdownMode.SMART);
+        await().atMost(Duration.ofSeconds(30)).until(() -> s.current() == null);
+        assertThat(s.isHeld()).isTrue();
+        assertThat(run).as("supervision goes on while held").isNotDone();
+        assertThat(launcher.starts.get()).isEqualTo(1);
+
+        s.release();
+        await().atMost(Duration.ofSeconds(30)).until(() -> s.current() != null && s.current().pid() == 202);
+        assertThat(events).extracting(Supervisor.Event::kind).containsExactly(Supervisor.Event.Kind.STARTED,
+                Supervisor.Event.Kind.RESTARTED);
+        assertThat(events.get(1).reason()).isEqualTo("started again as commanded (pid 201 was stopped on command)");
+        assertThat(clock.sleeps()).as("no crash backoff for a commanded stop").isEmpty();
+
+        s.requestStop();
+        assertThat(run.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(Supervisor.Outcome.STOPPED);
+    }
+
+    @Test
+    void aStopWhileHeldEndsSupervisionWithoutStartingTheServerAgain() throws Exception {
+        ScriptedLauncher launcher = new ScriptedLauncher();
+        launcher.script.add(new ScriptedServer(301, null, Duration.ZERO));
+        Supervisor s = supervisor(launcher, RestartPolicy.DEFAULT);
+        CompletableFuture<Supervisor.Outcome> run = CompletableFuture.supplyAsync(() -> {
+            try {
+                return s.run();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> s.current() != null);
+        s.hold(ShutdownMode.FAST);
+        await().atMost(Duration.ofSeconds(30)).until(() -> s.current() == null);
+
+        assertThat(s.requestStop()).as("nothing left to stop").isNull();
+        assertThat(run.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(Supervisor.Outcome.STOPPED);
+        assertThat(launcher.starts.get()).isEqualTo(1);
+        assertThatThrownBy(() -> s.hold(ShutdownMode.FAST)).hasMessage("PostgreSQL is being stopped for good; it cannot be held");
+    }
 }
