@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The agent's one HTTP server: probe endpoints (see {@link Endpoint}, {@link ProbeRules}) answering
  * 200 or 503 with the JSON status document, and {@code /metrics}. GET and HEAD only (405
- * otherwise), unknown paths 404, a bad, repeated or unknown query parameter 400 ({@link ProbeQuery}). Runs on the JDK's HttpServer with a
+ * otherwise), unknown paths 404; a bad or repeated {@code lag} (or one that looks like a misspelt {@code lag}) 400, other
+ * query parameters ignored, as other tools' probes send them ({@link ProbeQuery}). Runs on the JDK's HttpServer with a
  * small fixed pool, so it starts in milliseconds and answers liveness before any database work.
  */
 public final class HealthServer implements AutoCloseable {
