@@ -415,9 +415,26 @@ class MigrateApplyIT {
         assertThat(typo.err()).contains("there is no chain biling in " + dir + " (chains: (root), billing). Nothing was changed.");
         assertThat(column(spec, "SELECT count(*) FROM pg_tables WHERE tablename = 'pgwarden_schema_history'")).containsExactly("0");
 
+        // a mistyped database is refused, not created (an apply would then skip V1-V2 on an empty database)
+        ConnectionSpec typoDb = spec.withDatabase(spec.database() + "_typo");
+        var missing = cli("migrate", "baseline", "--baseline-version", "2", "--url", url(typoDb), "--dir", dir.toString());
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).isEqualTo("error: Cannot baseline " + typoDb.display() + " at version 2: database "
+                + typoDb.database() + " does not exist on " + typoDb.address() + ", and baseline marks an existing database"
+                + " (whose schema was created without pgwarden). Check the database name in --url / DATABASE_URL; to start"
+                + " a new database, run 'pgwarden migrate apply' instead. Nothing was changed." + System.lineSeparator());
+        assertThat(column(spec, "SELECT count(*) FROM pg_database WHERE datname = '" + typoDb.database() + "'"))
+                .containsExactly("0");
+
         var root = cli("migrate", "baseline", "--baseline-version", "2", "--url", url(spec), "--dir", dir.toString());
         assertThat(root.exitCode()).as(root.err()).isZero();
         assertThat(root.out()).isEqualTo("Baselined at version 2: (root)" + System.lineSeparator());
+        // a second baseline is refused with exit 6, as its help says
+        var again = cli("migrate", "baseline", "--baseline-version", "2", "--url", url(spec), "--dir", dir.toString());
+        assertThat(again.exitCode()).isEqualTo(6);
+        assertThat(again.err()).contains("Chain (root) of " + target + " already has migration history");
+        assertThat(cli("migrate", "baseline", "--help").out()).contains("6   refused: a chain baselined already has migration")
+                .contains("2   refused: the database does not exist").doesNotContain("Exit 2 when refused");
         assertThat(column(spec, "SELECT group_name || ':' || version FROM pgwarden_schema_history")).containsExactly(":2");
         var apply = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
         assertThat(apply.out()).contains("applied billing/V1__invoices.sql", "Applied 1 migration, 0 failed, 2 already applied.");
