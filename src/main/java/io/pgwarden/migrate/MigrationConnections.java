@@ -117,6 +117,7 @@ public final class MigrationConnections {
         }
         ConnectionSpec maintenance = spec.withDatabase("postgres");
         try (Connection c = connect(maintenance); Statement st = c.createStatement()) {
+            requirePrimary(c, spec);
             st.execute("CREATE DATABASE " + SqlIdentifiers.quote(name));
             log.info("created database {} on {}", name, spec.address());
         } catch (SQLException e) {
@@ -127,6 +128,21 @@ public final class MigrationConnections {
             throw new PgWardenException(ErrorCode.FAILED, "Database " + name + " does not exist on " + spec.address()
                     + " and could not be created through database postgres: " + PgConnections.describe(e)
                     + ". Create it, or give user " + spec.user() + " the CREATEDB privilege.", e);
+        }
+    }
+
+    /**
+     * Fails when the server is a read-only replica: nothing a migration does can run there, and the error the server
+     * would give (read-only transaction, or CREATE DATABASE refused) points at privileges instead of at the primary.
+     */
+    static void requirePrimary(Connection c, ConnectionSpec spec) throws SQLException {
+        try (Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+            rs.next();
+            if (rs.getBoolean(1)) {
+                throw new PgWardenException(ErrorCode.FAILED, "Cannot migrate " + spec.display() + ": " + spec.address()
+                        + " is a read-only replica (in recovery), and migrations run on the primary only. Point --url /"
+                        + " DATABASE_URL at the primary ('pgwarden status --url ...' shows a node's role); nothing was changed.");
+            }
         }
     }
 
