@@ -32,12 +32,27 @@ public final class MigrationConnections {
     private MigrationConnections() {
     }
 
+    /**
+     * Databases this process has connected to: asked about once, not on every run of a loop. Asking first (through the
+     * maintenance database) keeps a missing database from leaving "FATAL: database ... does not exist" in the server log.
+     */
+    private static final java.util.Set<String> KNOWN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /** Opens a connection to {@code spec}'s database; null when it does not exist and {@code create} is false. */
     public static Connection open(ConnectionSpec spec, boolean create) {
         ConnectionSpec s = "pgwarden".equals(spec.applicationName()) || spec.applicationName() == null
                 ? spec.withApplicationName(APPLICATION_NAME) : spec;
+        String key = s.address() + "/" + s.database();
+        if (!KNOWN.contains(key) && Boolean.FALSE.equals(exists(s))) {
+            if (!create) {
+                return null;
+            }
+            createDatabase(s);
+        }
         try {
-            return connect(s);
+            Connection c = connect(s);
+            KNOWN.add(key);
+            return c;
         } catch (SQLException e) {
             if (!INVALID_CATALOG.equals(e.getSQLState())) {
                 throw cannotConnect(s, e);
@@ -51,6 +66,24 @@ public final class MigrationConnections {
             return connect(s);
         } catch (SQLException e) {
             throw cannotConnect(s, e);
+        }
+    }
+
+    /** Whether the database exists, asked through the maintenance database; null when that cannot be asked. */
+    private static Boolean exists(ConnectionSpec spec) {
+        if (spec.database().equals("postgres")) {
+            return null;
+        }
+        try (Connection c = connect(spec.withDatabase("postgres"));
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            ps.setString(1, spec.database());
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            log.debug("cannot ask {} through database postgres whether {} exists: {}", spec.address(), spec.database(),
+                    PgConnections.describe(e));
+            return null;
         }
     }
 

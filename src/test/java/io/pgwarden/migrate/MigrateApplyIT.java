@@ -40,6 +40,8 @@ class MigrateApplyIT {
     void freshApplyCreatesTheDatabaseAndARerunIsANoOp() throws Exception {
         standardSet();
         ConnectionSpec spec = pg.spec().withDatabase("created_by_apply_" + Long.toHexString(System.nanoTime()));
+        java.nio.file.Path serverLog = pg.baseDir().resolve("server.log");
+        long logOffset = java.nio.file.Files.size(serverLog);
 
         var before = cli("migrate", "validate", "--url", url(spec), "--dir", dir.toString());
         assertThat(before.exitCode()).isEqualTo(6);
@@ -78,6 +80,14 @@ class MigrateApplyIT {
         var third = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
         assertThat(third.out()).contains("applied V11__o'brien_more.sql").contains("applied R__views.sql")
                 .contains("Applied 2 migrations, 0 failed, 4 already applied.");
+        // pgwarden asks before it touches: a clean run leaves no FATAL (missing database) or ERROR (missing history
+        // table) in the server log
+        String logged;
+        try (var in = java.nio.file.Files.newInputStream(serverLog)) {
+            in.skipNBytes(logOffset);
+            logged = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        assertThat(logged.lines().filter(l -> l.contains("ERROR:") || l.contains("FATAL:")).toList()).isEmpty();
     }
 
     @Test
