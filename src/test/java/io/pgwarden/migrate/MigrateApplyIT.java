@@ -236,6 +236,17 @@ class MigrateApplyIT {
         var again = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
         assertThat(again.exitCode()).isEqualTo(6);
         assertThat(again.err()).contains("V2__bad.sql is recorded as failed on ").contains("(V2__bad.sql line 3: SQLSTATE 42P01:");
+        // the agents' re-check (a failed file runs again once it changed) logs what is true, not "up to date"
+        var recheck = new java.io.ByteArrayOutputStream();
+        io.pgwarden.core.log.LogSettings.redirect(new java.io.PrintStream(recheck, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            new ApplyCommand(MigrateFixture.settings(spec, dir), RetryPolicy.RETRY_CHANGED, false, Clock.SYSTEM).execute();
+        } finally {
+            io.pgwarden.core.log.LogSettings.redirect(System.err);
+        }
+        assertThat(recheck.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("up to date")
+                .containsPattern("chain \\(root\\) failed at V2__bad.sql; waiting for a change of that file \\(or 'pgwarden"
+                        + " migrate repair'\\): 4 files read in \\d+ ms");
 
         write(dir, "V2__bad.sql", "CREATE TABLE two (id int);\n");
         var retry = cli("migrate", "apply", "--retry-failed", "--url", url(spec), "--dir", dir.toString());
