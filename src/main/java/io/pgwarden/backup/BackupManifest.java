@@ -15,7 +15,7 @@ import java.util.List;
  */
 public record BackupManifest(int format, String id, String systemIdentifier, int serverVersionNum, int timeline,
         String startLsn, String stopLsn, String startWal, String stopWal, String startTime, String stopTime,
-        String label, String compression, long durationMillis, List<FileEntry> files) {
+        String label, String compression, long durationMillis, List<String> directories, List<FileEntry> files) {
 
     public static final int FORMAT = 1;
     public static final String NAME = "manifest.json";

@@ -38,8 +38,8 @@ public interface BackupRepository extends AutoCloseable {
     default void close() {
     }
 
-    /** A committed object: its key and size in bytes. */
-    record ObjectInfo(String key, long size) {
+    /** A committed object: its key, size in bytes and when it was written (the store's clock). */
+    record ObjectInfo(String key, long size, java.time.Instant modified) {
     }
 
     /** An atomic write: bytes are invisible under the key until {@link #commit()}. */

@@ -97,7 +97,7 @@ public final class DirectoryRepository implements BackupRepository {
     @Override
     public Optional<ObjectInfo> stat(String key) throws IOException {
         Path p = path(key);
-        return Files.isRegularFile(p) ? Optional.of(new ObjectInfo(key, Files.size(p))) : Optional.empty();
+        return Files.isRegularFile(p) ? Optional.of(info(key, p)) : Optional.empty();
     }
 
     @Override
@@ -114,7 +114,7 @@ public final class DirectoryRepository implements BackupRepository {
                 String key = root.relativize(p).toString();
                 if (key.startsWith(prefix) && !p.getFileName().toString().contains(TMP_MARK)) {
                     try {
-                        out.add(new ObjectInfo(key, Files.size(p)));
+                        out.add(info(key, p));
                     } catch (NoSuchFileException gone) {
                         // deleted while listing
                     }
@@ -123,6 +123,11 @@ public final class DirectoryRepository implements BackupRepository {
         }
         out.sort(java.util.Comparator.comparing(ObjectInfo::key));
         return out;
+    }
+
+    private static ObjectInfo info(String key, Path p) throws IOException {
+        var attrs = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
+        return new ObjectInfo(key, attrs.size(), attrs.lastModifiedTime().toInstant());
     }
 
     @Override

@@ -135,7 +135,7 @@ public final class S3Repository implements BackupRepository {
     public Optional<ObjectInfo> stat(String key) throws IOException {
         try {
             var head = s3.headObject(r -> r.bucket(bucket).key(prefix + key));
-            return Optional.of(new ObjectInfo(key, head.contentLength()));
+            return Optional.of(new ObjectInfo(key, head.contentLength(), head.lastModified()));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
@@ -156,7 +156,7 @@ public final class S3Repository implements BackupRepository {
                 if (o.key().endsWith("/")) {
                     continue; // a "directory" marker some stores list (s3proxy's filesystem backend, consoles)
                 }
-                out.add(new ObjectInfo(o.key().substring(prefix.length()), o.size()));
+                out.add(new ObjectInfo(o.key().substring(prefix.length()), o.size(), o.lastModified()));
             }
         } catch (SdkException e) {
             throw failure("cannot list", keyPrefix + "*", e);
