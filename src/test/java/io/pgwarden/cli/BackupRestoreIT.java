@@ -1,0 +1,218 @@
+package io.pgwarden.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pgwarden.backup.DirectoryRepository;
+import io.pgwarden.backup.WalArchive;
+import io.pgwarden.pg.Privileges;
+import io.pgwarden.testing.RestoredServer;
+import io.pgwarden.testing.TestPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Backup, WAL archiving and point-in-time recovery end to end through the CLI, on Debian's PostgreSQL 15: one
+ * archiving server and one base backup shared by the tests, each restore into its own directory, started on its
+ * own port.
+ */
+class BackupRestoreIT {
+    private static final Map<String, String> ENV = Map.of();
+    private static Path base;
+    private static Path repo;
+    private static TestPostgres pg;
+    private static String backupId;
+
+    @BeforeAll
+    static void startArchivingServerAndBackUp() throws Exception {
+        base = serverOwned(Files.createTempDirectory("pgwarden-backup-it-"));
+        repo = serverOwned(Files.createDirectory(base.resolve("repo")));
+        pg = TestPostgres.start(TestPostgres.DEBIAN_15, Map.of("archive_mode", "on", "archive_command",
+                pgwarden() + " wal push --repo " + repo + " %p"));
+        pg.execute("CREATE TABLE ledger (id int PRIMARY KEY, note text)");
+        pg.execute("INSERT INTO ledger SELECT g, 'before backup' FROM generate_series(1, 1000) g");
+        CliRun r = CliRun.of(ENV, "backup", "create", "--repo", repo.toString(), "--url", url(pg.port()), "--parallel", "2");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).containsPattern("backup \\S+ complete in " + repo + ": \\d+ files");
+        backupId = r.out().split(" ")[1];
+    }
+
+    @AfterAll
+    static void stop() {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    /** The jar failsafe runs after packaging; PostgreSQL runs it as archive_command and restore_command. */
+    static String pgwarden() {
+        return Path.of(System.getProperty("java.home"), "bin", "java") + " -jar "
+                + Path.of(System.getProperty("pgwarden.jar", "target/pgwarden.jar")).toAbsolutePath();
+    }
+
+    static String url(int port) {
+        return "postgresql://postgres@127.0.0.1:" + port + "/postgres";
+    }
+
+    static Path serverOwned(Path p) throws IOException {
+        if (Privileges.detect(null).isRoot()) {
+            Files.setOwner(p, p.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres"));
+        }
+        return p;
+    }
+
+    private static String one(String sql) throws Exception {
+        try (Connection c = pg.connect(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getString(1);
+        }
+    }
+
+    /** Switches to a new segment and waits until the archiver stored the one just finished. */
+    private static void archiveCurrentSegment() throws Exception {
+        String seg = one("SELECT pg_walfile_name(pg_switch_wal())");
+        WalArchive archive = new WalArchive(new DirectoryRepository(repo), null);
+        await().atMost(Duration.ofSeconds(60)).until(() -> archive.find(seg).isPresent());
+    }
+
+    private static CliRun restore(Path dir, String... target) {
+        String[] args = new String[7 + target.length];
+        System.arraycopy(new String[] {"restore", "--repo", repo.toString(), "--data-dir", dir.toString(),
+                "--pgwarden-command", pgwarden()}, 0, args, 0, 7);
+        System.arraycopy(target, 0, args, 7, target.length);
+        return CliRun.of(ENV, args);
+    }
+
+    private static RestoredServer startPromoted(Path dir) {
+        RestoredServer.Start s = RestoredServer.start(TestPostgres.DEBIAN_15, dir, false);
+        assertThat(s.server()).as("pg_ctl start: %s%n%s", s.result().tail(5), s.log()).isNotNull();
+        await().atMost(Duration.ofSeconds(90)).until(() -> !s.server().inRecovery());
+        return s.server();
+    }
+
+    @Test
+    void pointInTimeRecoveryToATimeBetweenTwoCommitsKeepsExactlyTheFirst() throws Exception {
+        pg.execute("INSERT INTO ledger VALUES (2001, 'first')");
+        String between = one("SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')");
+        await().atMost(Duration.ofSeconds(5)).until(() -> !one("SELECT clock_timestamp() AT TIME ZONE 'UTC' > '"
+                + between.replace("T", " ").replace("Z", "") + "'::timestamp").equals("f"));
+        pg.execute("INSERT INTO ledger VALUES (2002, 'second')");
+        archiveCurrentSegment();
+
+        Path dir = base.resolve("pitr-time");
+        CliRun r = restore(dir, "--target-time", between);
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("restored backup " + backupId + " into " + dir)
+                .contains("to recover to time " + between + ", then promote");
+        try (RestoredServer s = startPromoted(dir)) {
+            assertThat(s.column("SELECT note FROM ledger WHERE id > 2000 ORDER BY id")).containsExactly("first");
+            assertThat(s.column("SELECT count(*) FROM ledger WHERE id <= 1000")).containsExactly("1000");
+        }
+    }
+
+    @Test
+    void xidLsnNameAndImmediateTargets() throws Exception {
+        String xid = one("BEGIN; INSERT INTO ledger VALUES (3001, 'xid target'); SELECT txid_current()::text");
+        pg.execute("COMMIT");
+        // (autocommit JDBC: the statement above ran as one transaction, committed when it returned)
+        pg.execute("INSERT INTO ledger VALUES (3002, 'after xid')");
+        String lsn = one("SELECT pg_current_wal_insert_lsn()::text");
+        pg.execute("INSERT INTO ledger VALUES (3003, 'after lsn')");
+        pg.execute("SELECT pg_create_restore_point('before-3004')");
+        pg.execute("INSERT INTO ledger VALUES (3004, 'after name')");
+        archiveCurrentSegment();
+
+        Path byXid = base.resolve("pitr-xid");
+        assertThat(restore(byXid, "--target-xid", xid).exitCode()).isZero();
+        try (RestoredServer s = startPromoted(byXid)) {
+            assertThat(s.column("SELECT id FROM ledger WHERE id > 3000 ORDER BY id")).containsExactly("3001");
+        }
+        Path byLsn = base.resolve("pitr-lsn");
+        assertThat(restore(byLsn, "--target-lsn", lsn).exitCode()).isZero();
+        try (RestoredServer s = startPromoted(byLsn)) {
+            assertThat(s.column("SELECT id FROM ledger WHERE id > 3000 ORDER BY id")).containsExactly("3001", "3002");
+        }
+        Path byName = base.resolve("pitr-name");
+        assertThat(restore(byName, "--target-name", "before-3004").exitCode()).isZero();
+        try (RestoredServer s = startPromoted(byName)) {
+            assertThat(s.column("SELECT id FROM ledger WHERE id > 3000 ORDER BY id")).containsExactly("3001", "3002", "3003");
+        }
+        Path immediate = base.resolve("pitr-immediate");
+        assertThat(restore(immediate, "--target", "immediate").exitCode()).isZero();
+        try (RestoredServer s = startPromoted(immediate)) {
+            assertThat(s.column("SELECT count(*) FROM ledger")).containsExactly("1000");
+        }
+    }
+
+    @Test
+    void restoreRefusesANonEmptyDirectoryAndAnUnreachableTargetBeforeWritingAnything() throws Exception {
+        Path full = Files.createDirectories(base.resolve("not-empty"));
+        Files.writeString(full.resolve("keep-me"), "x");
+        CliRun r = restore(full);
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("restore refused, nothing was written: --data-dir " + full + " is not empty (keep-me, ...)");
+        try (var files = Files.list(full)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("keep-me");
+        }
+
+        Path future = base.resolve("future");
+        CliRun f = restore(future, "--target-time", "2999-01-01T00:00:00Z");
+        assertThat(f.exitCode()).isEqualTo(22);
+        assertThat(f.err()).contains("restore refused, nothing was written: --target-time 2999-01-01T00:00:00Z is after the"
+                + " last archived WAL");
+        assertThat(future).doesNotExist();
+
+        CliRun lsn = restore(future, "--target-lsn", "FF/0");
+        assertThat(lsn.exitCode()).isEqualTo(22);
+        assertThat(lsn.err()).contains("--target-lsn FF/0 is beyond the archived WAL");
+        assertThat(future).doesNotExist();
+
+        CliRun two = restore(future, "--target-lsn", "0/1", "--target", "immediate");
+        assertThat(two.exitCode()).isEqualTo(2);
+        assertThat(two.err()).contains("--target-lsn, --target: give at most one recovery target");
+    }
+
+    @Test
+    void listShowsTheCompleteBackupAndTheRecoverableWindow() {
+        CliRun text = CliRun.of(ENV, "backup", "list", "--repo", repo.toString());
+        assertThat(text.exitCode()).as(text.err()).isZero();
+        assertThat(text.out()).containsPattern(backupId + "  complete  \\S+ \\S+ \\(")
+                .containsPattern("recoverable window: \\S+ \\(\\S+\\) to \\S+ \\(\\S+\\)");
+        CliRun json = CliRun.of(ENV, "backup", "info", "--repo", repo.toString(), "--backup", backupId, "--format", "json");
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        assertThat(json.out()).contains("\"id\" : \"" + backupId + "\"", "\"status\" : \"complete\"", "\"restorable\" : true",
+                "\"recoverableWindow\"");
+        CliRun missing = CliRun.of(ENV, "backup", "info", "--repo", repo.toString(), "--backup", "nope");
+        assertThat(missing.exitCode()).isEqualTo(21);
+    }
+
+    @Test
+    void walPushOfTheSameContentSucceedsAndOfOtherContentIsRefused() throws Exception {
+        Path dir = Files.createTempDirectory("pgwarden-walpush-");
+        Path seg = dir.resolve("0000000900000000000000AA");
+        Files.write(seg, new byte[] {1, 2, 3});
+        assertThat(CliRun.of(ENV, "wal", "push", "--repo", repo.toString(), seg.toString()).out())
+                .startsWith("archived 0000000900000000000000AA as wal/00000009/0000000900000000000000AA.zst");
+        CliRun again = CliRun.of(ENV, "wal", "push", "--repo", repo.toString(), seg.toString());
+        assertThat(again.exitCode()).isZero();
+        assertThat(again.out()).startsWith("already archived (same content) 0000000900000000000000AA");
+        Files.write(seg, new byte[] {1, 2, 4});
+        CliRun conflict = CliRun.of(ENV, "wal", "push", "--repo", repo.toString(), seg.toString());
+        assertThat(conflict.exitCode()).isEqualTo(20);
+        assertThat(conflict.err()).contains("with DIFFERENT content");
+        CliRun fetch = CliRun.of(ENV, "wal", "fetch", "--repo", repo.toString(), "0000000900000000000000AB", dir.resolve("x").toString());
+        assertThat(fetch.exitCode()).isEqualTo(21);
+        List<String> unused = List.of();
+        assertThat(unused).isEmpty();
+    }
+}
