@@ -30,7 +30,9 @@ public record RecoveryTarget(Kind kind, String value, boolean inclusive, String 
     public Map<String, String> settings() {
         Map<String, String> s = new LinkedHashMap<>();
         switch (kind) {
-            case TIME -> s.put("recovery_target_time", value);
+            // PostgreSQL's recovery_target_time takes "2026-12-03 14:05:00.123456+00", not ISO 8601's T and Z
+            case TIME -> s.put("recovery_target_time", java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSx")
+                    .withZone(java.time.ZoneOffset.UTC).format(time()));
             case LSN -> s.put("recovery_target_lsn", value);
             case XID -> s.put("recovery_target_xid", value);
             case NAME -> s.put("recovery_target_name", value);
