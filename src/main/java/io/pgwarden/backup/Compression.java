@@ -38,8 +38,10 @@ public enum Compression {
 
     public OutputStream compress(OutputStream out) throws IOException {
         return switch (this) {
-            case ZSTD -> new ZstdOutputStream(out, 1);
-            case LZ4 -> new LZ4FrameOutputStream(out);
+            // with content checksums, so that verify detects a damaged object even where no SHA-256 is recorded (WAL)
+            case ZSTD -> new ZstdOutputStream(out, 1).setChecksum(true);
+            case LZ4 -> new LZ4FrameOutputStream(out, LZ4FrameOutputStream.BLOCKSIZE.SIZE_4MB,
+                    LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE, LZ4FrameOutputStream.FLG.Bits.CONTENT_CHECKSUM);
             case GZIP -> new GZIPOutputStream(out, 1 << 16) {
                 {
                     def.setLevel(1);

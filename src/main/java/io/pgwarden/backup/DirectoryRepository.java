@@ -132,7 +132,16 @@ public final class DirectoryRepository implements BackupRepository {
 
     @Override
     public void delete(String key) throws IOException {
-        Files.deleteIfExists(path(key));
+        Path p = path(key);
+        Files.deleteIfExists(p);
+        // directories emptied by the deletion go too (S3 has none): an expired backup leaves nothing behind
+        for (Path dir = p.getParent(); dir != null && !dir.equals(root) && dir.startsWith(root); dir = dir.getParent()) {
+            try {
+                Files.deleteIfExists(dir);
+            } catch (java.nio.file.DirectoryNotEmptyException e) {
+                break;
+            }
+        }
     }
 
     @Override

@@ -19,6 +19,9 @@ import picocli.CommandLine.Spec;
         subcommands = {
             BackupCreateCommand.class,
             BackupListCommand.class,
+            BackupVerifyCommand.class,
+            BackupExpireCommand.class,
+            BackupKeepCommand.class,
         })
 public final class BackupCommand implements Runnable {
     @Spec

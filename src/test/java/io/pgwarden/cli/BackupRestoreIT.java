@@ -31,6 +31,7 @@ class BackupRestoreIT {
     private static Path repo;
     private static TestPostgres pg;
     private static String backupId;
+    private static String stopWal;
 
     @BeforeAll
     static void startArchivingServerAndBackUp() throws Exception {
@@ -44,6 +45,7 @@ class BackupRestoreIT {
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).containsPattern("backup \\S+ complete in " + repo + ": \\d+ files");
         backupId = r.out().split(" ")[1];
+        stopWal = r.out().replaceAll("(?s).* to (\\S+) archived.*", "$1");
     }
 
     @AfterAll
@@ -133,17 +135,17 @@ class BackupRestoreIT {
         Path byXid = base.resolve("pitr-xid");
         assertThat(restore(byXid, "--target-xid", xid).exitCode()).isZero();
         try (RestoredServer s = startPromoted(byXid)) {
-            assertThat(s.column("SELECT id FROM ledger WHERE id > 3000 ORDER BY id")).containsExactly("3001");
+            assertThat(s.column("SELECT id FROM ledger WHERE id BETWEEN 3001 AND 3004 ORDER BY id")).containsExactly("3001");
         }
         Path byLsn = base.resolve("pitr-lsn");
         assertThat(restore(byLsn, "--target-lsn", lsn).exitCode()).isZero();
         try (RestoredServer s = startPromoted(byLsn)) {
-            assertThat(s.column("SELECT id FROM ledger WHERE id > 3000 ORDER BY id")).containsExactly("3001", "3002");
+            assertThat(s.column("SELECT id FROM ledger WHERE id BETWEEN 3001 AND 3004 ORDER BY id")).containsExactly("3001", "3002");
         }
         Path byName = base.resolve("pitr-name");
         assertThat(restore(byName, "--target-name", "before-3004").exitCode()).isZero();
         try (RestoredServer s = startPromoted(byName)) {
-            assertThat(s.column("SELECT id FROM ledger WHERE id > 3000 ORDER BY id")).containsExactly("3001", "3002", "3003");
+            assertThat(s.column("SELECT id FROM ledger WHERE id BETWEEN 3001 AND 3004 ORDER BY id")).containsExactly("3001", "3002", "3003");
         }
         Path immediate = base.resolve("pitr-immediate");
         assertThat(restore(immediate, "--target", "immediate").exitCode()).isZero();
@@ -210,5 +212,73 @@ class BackupRestoreIT {
         assertThat(conflict.err()).contains("with DIFFERENT content");
         CliRun fetch = CliRun.of(ENV, "wal", "fetch", "--repo", repo.toString(), "0000000900000000000000AB", dir.resolve("x").toString());
         assertThat(fetch.exitCode()).isEqualTo(21);
+    }
+
+    private static Path copyOfRepo(String name) throws IOException {
+        Path copy = serverOwned(Files.createDirectory(base.resolve(name)));
+        try (var files = Files.walk(repo)) {
+            for (Path p : files.toList()) {
+                Path to = copy.resolve(repo.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else if (!p.getFileName().toString().contains(".tmp-")) {
+                    Files.copy(p, to);
+                }
+            }
+        }
+        return copy;
+    }
+
+    @Test
+    void verifyNamesAFlippedByteAndAMissingWalSegmentWithWhatTheyCost() throws Exception {
+        for (int i = 0; i < 2; i++) {
+            pg.execute("INSERT INTO ledger VALUES (" + (5001 + i) + ", 'verify')");
+            archiveCurrentSegment();
+        }
+        Path copy = copyOfRepo("verify-repo");
+        CliRun ok = CliRun.of(ENV, "backup", "verify", "--repo", copy.toString(), "--backup", backupId);
+        assertThat(ok.exitCode()).as(ok.err()).isZero();
+        assertThat(ok.out()).startsWith("verified: 1 backup(s) (" + backupId + "), ");
+
+        Path control = copy.resolve("backups/" + backupId + "/data/global/pg_control.zst");
+        byte[] bytes = Files.readAllBytes(control);
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(control, bytes);
+        String stop = io.pgwarden.backup.WalNames.segmentName(1, io.pgwarden.backup.WalNames.segmentNumber(stopWal) + 1);
+        Files.delete(copy.resolve("wal/00000001/" + stop + ".zst"));
+        CliRun bad = CliRun.of(ENV, "backup", "verify", "--repo", copy.toString());
+        assertThat(bad.exitCode()).isEqualTo(22);
+        assertThat(bad.err()).contains("damaged: backups/" + backupId + "/data/global/pg_control.zst: damaged")
+                .contains("backup " + backupId + " cannot be restored")
+                .contains("wal/00000001/" + stop + ": missing");
+        assertThat(bad.out()).startsWith("NOT verified: ");
+    }
+
+    @Test
+    void expireKeepsWhatAKeptBackupNeedsAndItsDryRunMatchesTheRealRun() throws Exception {
+        Path copy = copyOfRepo("expire-repo");
+        CliRun second = CliRun.of(ENV, "backup", "create", "--repo", copy.toString(), "--url", url(pg.port()));
+        assertThat(second.exitCode()).as(second.err()).isZero();
+        String secondId = second.out().split(" ")[1];
+
+        CliRun dry = CliRun.of(ENV, "backup", "expire", "--repo", copy.toString(), "--keep-full", "1", "--dry-run");
+        assertThat(dry.exitCode()).as(dry.err()).isZero();
+        assertThat(dry.out()).contains("would delete backup " + backupId).contains("would delete WAL ");
+        assertThat(copy.resolve("backups/" + backupId + "/manifest.json")).exists();
+        CliRun real = CliRun.of(ENV, "backup", "expire", "--repo", copy.toString(), "--keep-full", "1");
+        assertThat(real.out()).isEqualTo(dry.out().replace("would delete", "deleted").replace("dry run: ", ""));
+        assertThat(copy.resolve("backups/" + backupId)).doesNotExist();
+        CliRun verify = CliRun.of(ENV, "backup", "verify", "--repo", copy.toString());
+        assertThat(verify.exitCode()).as(verify.err()).isZero();
+        assertThat(verify.out()).startsWith("verified: 1 backup(s) (" + secondId + ")");
+
+        // a backup marked keep survives retention with the WAL it needs
+        Path marked = copyOfRepo("keep-repo");
+        assertThat(CliRun.of(ENV, "backup", "keep", "--repo", marked.toString(), backupId).out()).startsWith("kept " + backupId);
+        assertThat(CliRun.of(ENV, "backup", "create", "--repo", marked.toString(), "--url", url(pg.port())).exitCode()).isZero();
+        CliRun keep = CliRun.of(ENV, "backup", "expire", "--repo", marked.toString(), "--keep-full", "1");
+        assertThat(keep.out()).doesNotContain("backup " + backupId).contains("kept 2 backup(s)");
+        CliRun both = CliRun.of(ENV, "backup", "verify", "--repo", marked.toString(), "--backup", backupId);
+        assertThat(both.exitCode()).as(both.err()).isZero();
     }
 }
