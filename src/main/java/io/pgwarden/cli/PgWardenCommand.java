@@ -25,6 +25,8 @@ import picocli.CommandLine.Spec;
                 BackupCommand.class,
                 RestoreCommand.class,
                 WalCommand.class,
+                DumpCommand.class,
+                LoadCommand.class,
         })
 public final class PgWardenCommand implements Runnable {
     private final Map<String, String> env;

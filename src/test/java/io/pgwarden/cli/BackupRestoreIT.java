@@ -281,4 +281,41 @@ class BackupRestoreIT {
         CliRun both = CliRun.of(ENV, "backup", "verify", "--repo", marked.toString(), "--backup", backupId);
         assertThat(both.exitCode()).as(both.err()).isZero();
     }
+
+    @Test
+    void dumpNeverOverwritesAndLoadNeedsYesWithoutATerminal() throws Exception {
+        pg.execute("CREATE DATABASE dumped");
+        pg.execute("CREATE DATABASE loaded");
+        io.pgwarden.pg.ConnectionSpec src = pg.spec().withDatabase("dumped");
+        try (Connection c = io.pgwarden.pg.PgConnections.open(src); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE t AS SELECT g AS id FROM generate_series(1, 42) g");
+        }
+        Path file = base.resolve("dumped.dump");
+        CliRun d = CliRun.of(ENV, "dump", "--url", url(pg.port()), "--database", "dumped", "--out", file.toString());
+        assertThat(d.exitCode()).as(d.err()).isZero();
+        assertThat(d.out()).startsWith("dumped postgresql://postgres@127.0.0.1:" + pg.port() + "/dumped into " + file)
+                .contains("checked with pg_restore --list");
+        long size = Files.size(file);
+        CliRun again = CliRun.of(ENV, "dump", "--url", url(pg.port()), "--database", "dumped", "--out", file.toString());
+        assertThat(again.exitCode()).isEqualTo(2);
+        assertThat(again.err()).contains("--out " + file + " already exists; pgwarden never overwrites a dump");
+        assertThat(Files.size(file)).isEqualTo(size);
+
+        CliRun noTerminal = CliRun.of(ENV, "load", "--url", url(pg.port()), "--database", "loaded", "--in", file.toString());
+        assertThat(noTerminal.exitCode()).isEqualTo(2);
+        assertThat(noTerminal.err()).contains("there is no terminal to confirm on: pass --yes");
+        CliRun load = CliRun.of(ENV, "load", "--url", url(pg.port()), "--database", "loaded", "--in", file.toString(), "--yes");
+        assertThat(load.exitCode()).as(load.err()).isZero();
+        try (Connection c = io.pgwarden.pg.PgConnections.open(pg.spec().withDatabase("loaded")); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM t")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(42);
+        }
+
+        CliRun serverOnly = CliRun.of(ENV, "dump", "--url", url(pg.port()), "--out", base.resolve("x.dump").toString(),
+                "--pg-bin", TestPostgres.embedded(18).toString());
+        assertThat(serverOnly.exitCode()).isEqualTo(8);
+        assertThat(serverOnly.err()).contains("pg_dump is not in " + TestPostgres.embedded(18))
+                .contains("the embedded server-only binaries lack");
+    }
 }
