@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
                 + " its start to its stop segment are in the repository.", "",
             "Examples:",
             "  pgwarden backup create --repo /srv/backups --data-dir ./pgwarden-data",
-            "  AWS_REGION=eu-west-1 pgwarden backup create --repo s3://acme-db/prod --url postgresql://postgres@127.0.0.1/postgres",
+            "  AWS_REGION=eu-west-1 pgwarden backup create --repo s3://acme-db/prod",
             "  pgwarden backup list --repo /srv/backups --format json", ""},
         subcommands = {
             BackupCreateCommand.class,

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
                 "",
                 "Examples:",
                 "  pgwarden backup expire --repo /srv/backups --keep-full 2 --dry-run",
-                "  pgwarden backup expire --repo s3://acme-db/prod --keep-full 3 --keep-within 14d",
+                "  pgwarden backup expire --repo s3://acme/db --keep-full 3 --keep-within 14d",
                 ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done (or planned, with --dry-run)", "1:the repository failed", "2:invalid flag"})

@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
                 "",
                 "Examples:",
                 "  pgwarden backup list --repo /srv/backups",
-                "  pgwarden backup info --repo s3://acme-db/prod --backup 20261203T140512Z --format json",
+                "  pgwarden backup info --repo s3://acme-db/prod --format json",
                 ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:listed", "1:the repository failed", "2:invalid flag", "21:--backup names no backup"})

@@ -10,8 +10,8 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = {"The WAL archive of a backup repository, for PostgreSQL's archive_command and restore_command.", "",
             "Examples:",
-            "  archive_command = 'pgwarden wal push --repo /srv/backups %p'",
-            "  restore_command = 'pgwarden wal fetch --repo /srv/backups %f %p'", ""},
+            "  archive_command = 'pgwarden wal push --repo /srv/backups %%p'",
+            "  restore_command = 'pgwarden wal fetch --repo /srv/backups %%f %%p'", ""},
         subcommands = {
             WalPushCommand.class,
             WalFetchCommand.class,

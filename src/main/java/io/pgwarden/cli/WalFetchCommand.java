@@ -16,17 +16,17 @@ import picocli.CommandLine.Parameters;
                         + " quietly: PostgreSQL asks for files past the end of the archive on purpose.",
                 "",
                 "Examples:",
-                "  restore_command = 'pgwarden wal fetch --repo /srv/backups %f %p'",
+                "  restore_command = 'pgwarden wal fetch --repo /srv/backups %%f %%p'",
                 "  pgwarden wal fetch --repo /srv/backups 000000010000000000000042 /tmp/seg",
                 ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:restored", "1:the repository failed", "2:invalid flag or WAL file name",
                 "21:the archive has no such file"})
 public final class WalFetchCommand extends AbstractCommand {
-    @Parameters(index = "0", paramLabel = "NAME", description = "The WAL file name (%f).")
+    @Parameters(index = "0", paramLabel = "NAME", description = "The WAL file name (%%f).")
     String name;
 
-    @Parameters(index = "1", paramLabel = "DEST", description = "Where to write it (%p).")
+    @Parameters(index = "1", paramLabel = "DEST", description = "Where to write it (%%p).")
     String dest;
 
     @Mixin

@@ -20,14 +20,14 @@ import picocli.CommandLine.Parameters;
                         + " overwritten: two clusters archive into one repository.",
                 "",
                 "Examples:",
-                "  archive_command = 'pgwarden wal push --repo /srv/backups %p'",
+                "  archive_command = 'pgwarden wal push --repo /srv/backups %%p'",
                 "  pgwarden wal push --repo s3://acme-db/prod pg_wal/000000010000000000000042",
                 ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:archived (or already archived with the same content)", "1:the repository failed",
                 "2:invalid flag, or not a WAL file name", "20:already archived with DIFFERENT content; nothing overwritten"})
 public final class WalPushCommand extends AbstractCommand {
-    @Parameters(index = "0", paramLabel = "PATH", description = "The WAL file (%p of archive_command).")
+    @Parameters(index = "0", paramLabel = "PATH", description = "The WAL file (%%p of archive_command).")
     String path;
 
     @Mixin
