@@ -12,6 +12,7 @@ import io.pgwarden.instance.RejoinRequest;
 import io.pgwarden.instance.Rejoiner;
 import io.pgwarden.instance.ServerFiles;
 import io.pgwarden.instance.ServerProcess;
+import io.pgwarden.instance.StreamingWait;
 import io.pgwarden.instance.Upstream;
 import io.pgwarden.pg.BinariesRequest;
 import io.pgwarden.pg.BinariesResolver;
@@ -42,11 +43,23 @@ public final class RejoinNode {
     /**
      * What happened.
      *
+     * @param how            how it was done, e.g. {@code pg_rewind (...); slot 'node_a'}
      * @param portBeforeStop the port the server listened on before the rejoin stopped it, null when it was not running
      * @param major          the data directory's major version, null when unknown
      * @param started        the detached server, null with {@code start=false}
+     * @param timeline       the timeline it streams on once the new primary sees it, null when not started
      */
-    public record Result(Rejoiner.Result rejoined, Integer portBeforeStop, Integer major, ServerProcess started) {
+    public record Result(Rejoiner.Result rejoined, String how, Integer portBeforeStop, Integer major, ServerProcess started,
+            Integer timeline) {
+    }
+
+    /** Hears the steps worth a line of output. */
+    public interface Listener {
+        /** The directory is configured as a replica; {@code how} says by what. */
+        void prepared(Rejoiner.Result rejoined, String how);
+
+        /** The replica was started (detached); the rejoin now waits until the new primary sees it stream. */
+        void started(ServerProcess server, Path serverLog);
     }
 
     private final BinariesResolver resolver;
@@ -64,7 +77,7 @@ public final class RejoinNode {
      * @throws PgWardenException INVALID_INPUT when {@code data} is no data directory; the codes of binaries
      *         resolution, {@link Rejoiner} and the start otherwise
      */
-    public Result execute(Request r, Consumer<String> progress) {
+    public Result execute(Request r, Consumer<String> progress, Listener listener) {
         DataDirectory dir = new DataDirectory(r.data());
         if (dir.state() != DataDirectory.State.INITIALIZED) {
             throw new PgWardenException(ErrorCode.INVALID_INPUT, "--data-dir=" + r.data() + ": not a PostgreSQL data"
@@ -78,11 +91,19 @@ public final class RejoinNode {
         Rejoiner.Result result = new Rejoiner(runner, files, binaries, clock).execute(new RejoinRequest(r.data(),
                 r.upstream(), r.primarySuperuser(), r.replicationPasswordFile(), r.rewind(), r.stopTimeout(), null), progress);
         Integer major = dir.version().map(io.pgwarden.core.PgVersion::major).orElse(null);
+        String how = (result.method() == Rejoiner.Method.REWIND ? "pg_rewind" : "a fresh clone") + " (" + result.reason() + ")"
+                + "; slot '" + r.upstream().slot() + "'";
+        listener.prepared(result, how);
         if (!r.start()) {
-            return new Result(result, portBeforeStop, major, null);
+            return new Result(result, how, portBeforeStop, major, null, null);
         }
         ServerProcess server = new PostgresLauncher(runner, files, binaries, launchConfig(r.data()), clock).start();
-        return new Result(result, portBeforeStop, major, server);
+        Path serverLog = r.data().resolve("log/postgresql.log");
+        listener.started(server, serverLog);
+        // "rejoined" only once the new primary sees it stream: a node whose history forked off never gets there
+        int timeline = new StreamingWait(clock).await(r.primarySuperuser(), r.upstream().applicationName(), serverLog,
+                StreamingWait.DEFAULT_TIMEOUT);
+        return new Result(result, how, portBeforeStop, major, server, timeline);
     }
 
     /** The launcher needs the directory, log and timeouts; port and settings come from the node's own pgwarden.conf. */

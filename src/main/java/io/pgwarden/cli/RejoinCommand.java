@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
                 "The node keeps its own pgwarden.conf (port, listen addresses, tuning) and pg_hba.conf; standby.signal,"
                         + " primary_conninfo and primary_slot_name are written, and the role and slot are created on the"
                         + " new primary. Then the replica is started (detached; --no-start to leave that to"
-                        + " 'pgwarden up --replica-of', whose complete command it prints). If a fresh clone fails, the old"
+                        + " 'pgwarden up --replica-of', whose complete command it prints) and rejoin waits until the new"
+                        + " primary sees it streaming: only then does it print 'rejoined'. If a fresh clone fails, the old"
                         + " directory is moved back.",
                 "pg_rewind needs the old primary's WAL back to the last checkpoint before the promotion: keep"
                         + " wal_keep_size large enough, or the rejoin falls back to a clone.",
@@ -46,7 +47,8 @@ import picocli.CommandLine.Option;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the node is a replica of the new primary", "1:the new primary did not answer, or the rewind/clone or the start failed",
                 "2:invalid flag or environment variable, or --primary cannot be followed (this node, a replica, another"
-                        + " major or cluster)", "8:a program or file is missing", "9:the replica did not start"})
+                        + " major or cluster)", "8:a program or file is missing",
+                "9:the replica did not start, or does not stream from the new primary within 60 s"})
 public final class RejoinCommand extends AbstractCommand {
     @Option(names = "--primary", paramLabel = "HOST:PORT", description = "The new primary. Env: PGWARDEN_PRIMARY. Required.")
     String primary;
@@ -97,19 +99,29 @@ public final class RejoinCommand extends AbstractCommand {
                         r.upstream(), r.primarySuperuser(), r.replicationPasswordFile(), rewind, stop, start), line -> {
                             out().println("rejoin: " + line);
                             out().flush();
+                        }, new RejoinNode.Listener() {
+                            @Override
+                            public void prepared(Rejoiner.Result rejoined, String how) {
+                                out().println("prepared: " + data + " is configured as a replica of "
+                                        + r.upstream().address() + " by " + how);
+                                out().flush();
+                            }
+
+                            @Override
+                            public void started(io.pgwarden.instance.ServerProcess server, Path serverLog) {
+                                out().println("started: replica of " + r.upstream().address() + " (pid " + server.pid()
+                                        + ", detached; log " + serverLog + "); waiting until it streams");
+                                out().flush();
+                            }
                         });
-        Rejoiner.Result rejoined = result.rejoined();
-        out().println("rejoined: " + data + " is a replica of " + r.upstream().address() + " by "
-                + (rejoined.method() == Rejoiner.Method.REWIND ? "pg_rewind" : "a fresh clone") + " (" + rejoined.reason()
-                + ")" + "; slot '" + r.upstream().slot() + "'");
         if (result.started() == null) {
             RejoinUpHint hint = new RejoinUpHint(data, result.portBeforeStop(), bin, result.major(), r.upstream(),
                     r.replicationPasswordFile(), r.primarySuperuser().user(), primaryPasswordFile(sources, data));
             out().println("not started (--no-start); start it supervised with: " + hint.render());
             return 0;
         }
-        out().println("started: replica of " + r.upstream().address() + " (pid " + result.started().pid() + ", detached; log "
-                + data.resolve("log/postgresql.log") + ")");
+        out().println("rejoined: " + data + " streams from " + r.upstream().address() + " on timeline " + result.timeline()
+                + " by " + result.how());
         return 0;
     }
 
