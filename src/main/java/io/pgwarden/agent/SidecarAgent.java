@@ -2,7 +2,7 @@ package io.pgwarden.agent;
 
 import io.pgwarden.core.Clock;
 import io.pgwarden.health.LoopHeartbeat;
-import io.pgwarden.health.PostgresRole;
+import io.pgwarden.pg.NodeRole;
 import io.pgwarden.health.PostgresStatus;
 import io.pgwarden.health.PostgresStatusProbe;
 import io.pgwarden.migrate.MigrationSettings;
@@ -87,7 +87,7 @@ public final class SidecarAgent {
 
     static boolean writablePrimary(AgentHealth health) {
         PostgresStatus pg = health.postgres().current();
-        return pg.running() && pg.role() == PostgresRole.PRIMARY && Boolean.TRUE.equals(pg.writable());
+        return pg.running() && pg.role() == NodeRole.PRIMARY && Boolean.TRUE.equals(pg.writable());
     }
 
     /** The server answers (first time, or back after being away): create the database, (re)apply migrations. */

@@ -1,5 +1,6 @@
 package io.pgwarden.cli;
 
+import io.pgwarden.pg.NodeRole;
 import io.pgwarden.config.ConfigSources;
 import io.pgwarden.config.Problems;
 import io.pgwarden.config.Setting;
@@ -69,7 +70,7 @@ public final class HealthcheckCommand extends AbstractCommand {
         // the value is reported below, after the connection's)
         Path local = sources.resolve(new Problems(), null, InputParsers::path, "--data-dir", dataDir, "PGDATA");
         ConnectionSpec spec = connection.resolve(sources, problems, local);
-        HealthCheck.Role role = sources.resolve(problems, null, HealthcheckCommand::role, "--expect-role", expectRole,
+        NodeRole role = sources.resolve(problems, null, HealthcheckCommand::role, "--expect-role", expectRole,
                 "PGWARDEN_EXPECT_ROLE");
         Path data = sources.resolve(problems, null, InputParsers::path, "--data-dir", dataDir, "PGDATA");
         Optional<Setting> pwSetting = sources.find("--password-file", passwordFile, "PGWARDEN_PASSWORD_FILE");
@@ -95,10 +96,10 @@ public final class HealthcheckCommand extends AbstractCommand {
         return report.status().exitCode();
     }
 
-    static HealthCheck.Role role(String text) {
+    static NodeRole role(String text) {
         return switch (text.trim().toLowerCase(Locale.ROOT)) {
-            case "primary", "master" -> HealthCheck.Role.PRIMARY;
-            case "replica", "standby" -> HealthCheck.Role.REPLICA;
+            case "primary", "master" -> NodeRole.PRIMARY;
+            case "replica", "standby" -> NodeRole.REPLICA;
             default -> throw new IllegalArgumentException("allowed values are primary (or master) and replica (or standby)");
         };
     }

@@ -1,5 +1,6 @@
 package io.pgwarden.health;
 
+import io.pgwarden.pg.NodeRole;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,8 +39,8 @@ public final class AgentMetrics {
         MeterRegistry r = registry;
         Gauge.builder("pg.up", last, ref -> pg(ref) != null && pg(ref).running() ? 1 : 0)
                 .description("1 when PostgreSQL accepts connections and answered the last probe, else 0").register(r);
-        Gauge.builder("pg.in.recovery", last, ref -> role(ref) == PostgresRole.UNKNOWN ? Double.NaN
-                        : role(ref) == PostgresRole.REPLICA ? 1 : 0)
+        Gauge.builder("pg.in.recovery", last, ref -> role(ref) == NodeRole.UNKNOWN ? Double.NaN
+                        : role(ref) == NodeRole.REPLICA ? 1 : 0)
                 .description("1 on a replica (pg_is_in_recovery()), 0 on a primary, NaN when unknown").register(r);
         Gauge.builder("pg.replication.lag.bytes", last, ref -> value(pg(ref) == null ? null : pg(ref).lagBytes()))
                 .description("WAL bytes the primary reported that this replica has not replayed; 0 on a primary")
@@ -116,9 +117,9 @@ public final class AgentMetrics {
         return s == null ? null : s.postgres();
     }
 
-    private static PostgresRole role(AtomicReference<NodeStatus> ref) {
+    private static NodeRole role(AtomicReference<NodeStatus> ref) {
         PostgresStatus pg = pg(ref);
-        return pg == null || !pg.running() ? PostgresRole.UNKNOWN : pg.role();
+        return pg == null || !pg.running() ? NodeRole.UNKNOWN : pg.role();
     }
 
     private static double value(Number n) {

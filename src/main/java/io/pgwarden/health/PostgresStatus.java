@@ -1,5 +1,6 @@
 package io.pgwarden.health;
 
+import io.pgwarden.pg.NodeRole;
 import io.pgwarden.core.Lsn;
 import java.time.Instant;
 
@@ -25,12 +26,12 @@ import java.time.Instant;
  * @param phase         what the agent is doing before it can connect (run mode: "resolving PostgreSQL
  *                      binaries", "starting PostgreSQL"); progress, not an error; null once attached
  */
-public record PostgresStatus(PostgresState state, PostgresRole role, Integer serverVersionNum, Boolean writable,
+public record PostgresStatus(PostgresState state, NodeRole role, Integer serverVersionNum, Boolean writable,
         Long timeline, Lsn currentLsn, Lsn receiveLsn, Lsn replayLsn, boolean streaming, Long lagBytes,
         Double lagSeconds, PostgresStatistics statistics, String error, Instant observedAt, String phase) {
 
     /** An observation without a phase (every probe result). */
-    public PostgresStatus(PostgresState state, PostgresRole role, Integer serverVersionNum, Boolean writable,
+    public PostgresStatus(PostgresState state, NodeRole role, Integer serverVersionNum, Boolean writable,
             Long timeline, Lsn currentLsn, Lsn receiveLsn, Lsn replayLsn, boolean streaming, Long lagBytes,
             Double lagSeconds, PostgresStatistics statistics, String error, Instant observedAt) {
         this(state, role, serverVersionNum, writable, timeline, currentLsn, receiveLsn, replayLsn, streaming, lagBytes,
@@ -39,7 +40,7 @@ public record PostgresStatus(PostgresState state, PostgresRole role, Integer ser
 
     /** The agent has not attached a probe yet and is doing {@code phase} (STARTING, no error). */
     public static PostgresStatus starting(String phase, Instant at) {
-        return new PostgresStatus(PostgresState.STARTING, PostgresRole.UNKNOWN, null, null, null, null, null, null, false,
+        return new PostgresStatus(PostgresState.STARTING, NodeRole.UNKNOWN, null, null, null, null, null, null, false,
                 null, null, null, null, at, phase);
     }
 
@@ -50,7 +51,7 @@ public record PostgresStatus(PostgresState state, PostgresRole role, Integer ser
 
     /** A server that is not RUNNING, with the reason. */
     public static PostgresStatus down(PostgresState state, String error, Instant at) {
-        return new PostgresStatus(state, PostgresRole.UNKNOWN, null, null, null, null, null, null, false, null, null,
+        return new PostgresStatus(state, NodeRole.UNKNOWN, null, null, null, null, null, null, false, null, null,
                 null, error, at);
     }
 

@@ -1,5 +1,6 @@
 package io.pgwarden.health;
 
+import io.pgwarden.pg.NodeRole;
 import io.pgwarden.core.Clock;
 import io.pgwarden.core.Lsn;
 import io.pgwarden.core.Secrets;
@@ -171,13 +172,13 @@ public final class PostgresStatusProbe implements AutoCloseable {
             PostgresStatistics stats = new PostgresStatistics(zip(rs, 15, 16), rs.getLong(13), rs.getLong(14),
                     walBytes != null ? walBytes : current != null ? Long.valueOf(current.value()) : null, zip(rs, 17, 18));
             if (!recovery) {
-                return new PostgresStatus(PostgresState.RUNNING, PostgresRole.PRIMARY, version, !readOnlyDefault, timeline,
+                return new PostgresStatus(PostgresState.RUNNING, NodeRole.PRIMARY, version, !readOnlyDefault, timeline,
                         current, null, null, false, 0L, 0.0, stats, null, clock.now());
             }
             Lsn primaryEnd = receive == null || (reported != null && reported.compareTo(receive) > 0) ? reported : receive;
             Long lagBytes = primaryEnd == null || replay == null ? null : primaryEnd.bytesAfter(replay);
             Long tli = receivedTimeline != null && receivedTimeline > 0 ? receivedTimeline : timeline;
-            return new PostgresStatus(PostgresState.RUNNING, PostgresRole.REPLICA, version, false, tli, null, receive,
+            return new PostgresStatus(PostgresState.RUNNING, NodeRole.REPLICA, version, false, tli, null, receive,
                     replay, streaming, lagBytes, lagSeconds, stats, null, clock.now());
         }
     }

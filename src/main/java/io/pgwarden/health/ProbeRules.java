@@ -1,5 +1,6 @@
 package io.pgwarden.health;
 
+import io.pgwarden.pg.NodeRole;
 import io.pgwarden.core.ByteSize;
 import io.pgwarden.core.Durations;
 
@@ -44,7 +45,7 @@ public final class ProbeRules {
         if (!pg.running()) {
             return notRunning(pg);
         }
-        if (pg.role() != PostgresRole.PRIMARY) {
+        if (pg.role() != NodeRole.PRIMARY) {
             return ProbeDecision.fail("PostgreSQL is a " + pg.role().label() + ", not a primary");
         }
         if (!Boolean.TRUE.equals(pg.writable())) {
@@ -57,7 +58,7 @@ public final class ProbeRules {
         if (!pg.running()) {
             return notRunning(pg);
         }
-        if (pg.role() != PostgresRole.REPLICA) {
+        if (pg.role() != NodeRole.REPLICA) {
             return ProbeDecision.fail("PostgreSQL is a " + pg.role().label() + ", not a replica");
         }
         ProbeDecision lag = lag(pg, maxLag);
@@ -65,7 +66,7 @@ public final class ProbeRules {
     }
 
     private static ProbeDecision readOnly(PostgresStatus pg, ByteSize maxLag) {
-        if (pg.running() && pg.role() == PostgresRole.PRIMARY) {
+        if (pg.running() && pg.role() == NodeRole.PRIMARY) {
             return ProbeDecision.pass("PostgreSQL is a primary, which also serves reads");
         }
         return replica(pg, maxLag);
@@ -86,7 +87,7 @@ public final class ProbeRules {
             }
         }
         String migrations = status.migrations().isEmpty() ? "" : " and every migration chain is applied";
-        if (pg.role() == PostgresRole.REPLICA) {
+        if (pg.role() == NodeRole.REPLICA) {
             if (!pg.streaming()) {
                 return ProbeDecision.fail("PostgreSQL is a replica that is not streaming from a primary");
             }

@@ -1,5 +1,6 @@
 package io.pgwarden.instance;
 
+import io.pgwarden.pg.NodeRole;
 import io.pgwarden.core.ByteSize;
 import io.pgwarden.pg.ConnectionSpec;
 import io.pgwarden.pg.PgConnections;
@@ -41,10 +42,9 @@ public final class HealthCheck {
     }
 
     /** Primary accepts writes; replica is in recovery. */
-    public enum Role { PRIMARY, REPLICA }
 
     /** The outcome: severity, the role seen (null if unknown), and one reason per finding. */
-    public record Report(Status status, Role role, List<String> findings) {
+    public record Report(Status status, NodeRole role, List<String> findings) {
         /** One line: {@code healthy: primary, ...}. */
         public String line() {
             return status.name().toLowerCase() + ": " + String.join("; ", findings);
@@ -52,11 +52,11 @@ public final class HealthCheck {
     }
 
     private final ConnectionSpec spec;
-    private final Role expectedRole;
+    private final NodeRole expectedRole;
     private final Path dataDir;
 
     /** @param expectedRole null to accept either; @param dataDir null to skip the disk check */
-    public HealthCheck(ConnectionSpec spec, Role expectedRole, Path dataDir) {
+    public HealthCheck(ConnectionSpec spec, NodeRole expectedRole, Path dataDir) {
         this.spec = spec;
         this.expectedRole = expectedRole;
         this.dataDir = dataDir;
@@ -65,11 +65,11 @@ public final class HealthCheck {
     public Report execute() {
         List<String> findings = new ArrayList<>();
         Status status = Status.HEALTHY;
-        Role role = null;
+        NodeRole role = null;
         try (Connection c = PgConnections.open(spec); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT 1, pg_is_in_recovery()")) {
             rs.next();
-            role = rs.getBoolean(2) ? Role.REPLICA : Role.PRIMARY;
+            role = rs.getBoolean(2) ? NodeRole.REPLICA : NodeRole.PRIMARY;
             findings.add(role.name().toLowerCase() + " at " + spec.address() + " answers SELECT 1");
         } catch (SQLException e) {
             ServerProbe.Answer up = ServerProbe.probe(spec);

@@ -1,5 +1,6 @@
 package io.pgwarden.topology;
 
+import io.pgwarden.pg.NodeRole;
 import io.pgwarden.core.Lsn;
 import java.time.Duration;
 

@@ -3,7 +3,7 @@ package io.pgwarden.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pgwarden.health.PostgresRole;
+import io.pgwarden.pg.NodeRole;
 import io.pgwarden.health.PostgresState;
 import io.pgwarden.health.PostgresStatus;
 import io.pgwarden.health.PostgresStatusSupplier;
@@ -40,7 +40,7 @@ class ServerMonitorTest {
     }, Duration.ofSeconds(10));
 
     private static PostgresStatus running() {
-        return new PostgresStatus(PostgresState.RUNNING, PostgresRole.PRIMARY, 150008, true, 1L, null, null, null, false,
+        return new PostgresStatus(PostgresState.RUNNING, NodeRole.PRIMARY, 150008, true, 1L, null, null, null, false,
                 0L, 0.0, null, null, AT);
     }
 

@@ -1,5 +1,6 @@
 package io.pgwarden.health;
 
+import io.pgwarden.pg.NodeRole;
 import io.pgwarden.core.Lsn;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,12 +20,12 @@ final class Statuses {
     }
 
     static PostgresStatus primary() {
-        return new PostgresStatus(PostgresState.RUNNING, PostgresRole.PRIMARY, 150008, true, 3L, Lsn.parse("0/3000060"),
+        return new PostgresStatus(PostgresState.RUNNING, NodeRole.PRIMARY, 150008, true, 3L, Lsn.parse("0/3000060"),
                 null, null, false, 0L, 0.0, stats(), null, AT);
     }
 
     static PostgresStatus replica(Long lagBytes, boolean streaming) {
-        return new PostgresStatus(PostgresState.RUNNING, PostgresRole.REPLICA, 150008, false, 3L, null,
+        return new PostgresStatus(PostgresState.RUNNING, NodeRole.REPLICA, 150008, false, 3L, null,
                 Lsn.parse("0/3000060"), Lsn.parse("0/3000000"), streaming, lagBytes, 1.5, stats(), null, AT);
     }
 

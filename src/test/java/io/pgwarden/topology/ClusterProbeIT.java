@@ -1,5 +1,6 @@
 package io.pgwarden.topology;
 
+import io.pgwarden.pg.NodeRole;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgwarden.core.Clock;
