@@ -24,7 +24,8 @@ public final class AgentMigrationOptions {
     String schema;
 
     @Option(names = "--lock-timeout", paramLabel = "DURATION",
-            description = "How long to wait for another runner's migration lock. Env: MIGRATE_LOCK_TIMEOUT. Default: 5m.")
+            description = "How long to wait for another runner's migration lock; 0 fails at once (retried later)."
+                    + " Env: MIGRATE_LOCK_TIMEOUT. Default: 5m.")
     String lockTimeout;
 
     /** The resolved values; {@code dir} is null when no migrations are given. */
@@ -37,7 +38,7 @@ public final class AgentMigrationOptions {
                 "MIGRATIONS_DIR", "CONFIGMAP_PATH");
         String historySchema = sources.resolve(problems, "public", InputParsers::identifier, "--schema", schema,
                 "MIGRATE_SCHEMA");
-        Duration lock = sources.resolve(problems, DEFAULT_LOCK_TIMEOUT, InputParsers::positiveDuration, "--lock-timeout",
+        Duration lock = sources.resolve(problems, DEFAULT_LOCK_TIMEOUT, InputParsers::lockTimeout, "--lock-timeout",
                 lockTimeout, "MIGRATE_LOCK_TIMEOUT");
         return new Resolved(dir, historySchema, lock);
     }

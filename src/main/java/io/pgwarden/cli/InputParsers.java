@@ -51,6 +51,14 @@ final class InputParsers {
         return d;
     }
 
+    /**
+     * {@code --lock-timeout} / {@code MIGRATE_LOCK_TIMEOUT}, the same for {@code migrate} and the agents: a duration of
+     * zero or more; 0 means do not wait (fail at once, and the agent retries later, when another runner holds the lock).
+     */
+    static Duration lockTimeout(String text) {
+        return Durations.parse(text);
+    }
+
     /** A directory that exists now, e.g. the migrations (a mounted ConfigMap). */
     static java.nio.file.Path existingDirectory(String text) {
         java.nio.file.Path p = path(text);

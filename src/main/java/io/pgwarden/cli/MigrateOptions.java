@@ -2,7 +2,6 @@ package io.pgwarden.cli;
 
 import io.pgwarden.config.ConfigSources;
 import io.pgwarden.config.Problems;
-import io.pgwarden.core.Durations;
 import io.pgwarden.migrate.MigrationSettings;
 import io.pgwarden.pg.ConnectionSpec;
 import io.pgwarden.pg.SqlIdentifiers;
@@ -66,7 +65,7 @@ public final class MigrateOptions {
             return s;
         }, "--schema", schema, "MIGRATE_SCHEMA");
         Duration timeout = lock == null ? MigrationSettings.DEFAULT_LOCK_TIMEOUT : sources.resolve(problems,
-                MigrationSettings.DEFAULT_LOCK_TIMEOUT, Durations::parse, "--lock-timeout", lock.lockTimeout,
+                MigrationSettings.DEFAULT_LOCK_TIMEOUT, InputParsers::lockTimeout, "--lock-timeout", lock.lockTimeout,
                 "MIGRATE_LOCK_TIMEOUT");
         java.nio.file.Path pwFile = sources.resolve(problems, null, InputParsers::readableFile, "--password-file",
                 passwordFile, "PGWARDEN_PASSWORD_FILE");

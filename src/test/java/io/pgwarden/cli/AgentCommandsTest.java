@@ -51,6 +51,18 @@ class AgentCommandsTest {
     }
 
     @Test
+    void aLockTimeoutOfZeroMeansTheSameForTheAgentsAsForMigrate() {
+        for (String command : new String[] {"run", "sidecar"}) {
+            String[] r = run(Map.of("MIGRATE_LOCK_TIMEOUT", "0", "HEALTH_PORT", "eighty"), command);
+            assertThat(r[0]).as(command).isEqualTo("2");
+            assertThat(r[1]).as(command).contains("HEALTH_PORT=eighty").doesNotContain("MIGRATE_LOCK_TIMEOUT");
+            r = run(Map.of("MIGRATE_LOCK_TIMEOUT", "-1s"), command);
+            assertThat(r[0]).as(command).isEqualTo("2");
+            assertThat(r[1]).as(command).contains("MIGRATE_LOCK_TIMEOUT=-1s: ");
+        }
+    }
+
+    @Test
     void runValidatesAddressesAndNetworksAsUpDoes() {
         String[] r = run(Map.of(), "run", "--listen", "300.1.1.1", "--allow", "10.0.0.0/33", "--max-restarts", "0");
         assertThat(r[0]).isEqualTo("2");

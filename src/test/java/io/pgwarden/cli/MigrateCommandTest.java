@@ -59,6 +59,22 @@ class MigrateCommandTest {
                 .contains("MIGRATE_LOCK_TIMEOUT=soon: expected a duration such as 500ms, 10s, 2m or 1h");
     }
 
+    /** Before issue 9, migrate watch read MIGRATE_DEBOUNCE only and silently ignored the file's key (and watched). */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void migrateWatchReadsTheDebounceKeyOfTheConfigurationFile() throws Exception {
+        Path config = dir.resolve("pgwarden.yaml");
+        Files.writeString(config, "debounce: soon\n");
+        String[] r = run(Map.of("PGWARDEN_CONFIG", config.toString(), "MIGRATIONS_DIR", dir.toString()), "migrate", "watch",
+                "--url", "postgresql://app@127.0.0.1:1/shop");
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[2]).contains(config + ": debounce=soon: expected a duration such as 500ms, 10s, 2m or 1h");
+        r = run(Map.of("PGWARDEN_CONFIG", config.toString(), "MIGRATE_DEBOUNCE", "later", "MIGRATIONS_DIR", dir.toString()),
+                "migrate", "watch", "--url", "postgresql://app@127.0.0.1:1/shop");
+        assertThat(r[2]).as("the environment wins over the file, as everywhere").contains("MIGRATE_DEBOUNCE=later: ")
+                .doesNotContain("debounce=soon");
+    }
+
     @Test
     void helpNamesEnvironmentVariablesAndExitCodes() {
         String[] r = run(Map.of(), "migrate", "apply", "--help");
