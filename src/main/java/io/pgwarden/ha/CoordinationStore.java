@@ -25,7 +25,8 @@ import java.time.Duration;
  * Every write is one atomic operation of the store (an etcd transaction comparing the key's create or mod revision,
  * or its value; a Kubernetes update on {@code resourceVersion}): it happens entirely or not at all, and a
  * conditional write whose condition does not hold changes nothing. {@link #read()} returns one consistent view
- * (etcd: one range read at one revision; Kubernetes: a list of the cluster's objects). Between two members, exactly
+ * (etcd: one range read at one revision; Kubernetes: one list of the cluster's Leases and one of its ConfigMaps,
+ * each object consistent by itself). Between two members, exactly
  * one of two concurrent {@link #acquireLeader()} calls (or two compare-and-sets with the same expected version) wins.
  *
  * <h2>Results versus failures</h2>
@@ -56,7 +57,8 @@ public interface CoordinationStore extends AutoCloseable {
     ClusterView read();
 
     /**
-     * Takes the leader key for this member, with the TTL, only if nobody holds it. Also refreshes this member's TTL.
+     * Takes the leader key for this member, with the TTL, only if nobody holds it (or it already is this member's).
+     * With one lease per node (etcd) this also refreshes the member key's TTL.
      *
      * @return won, or held by the member that holds it
      * @throws io.pgwarden.core.PgWardenException COORDINATION_UNAVAILABLE; the key may then be ours: read again
@@ -97,7 +99,8 @@ public interface CoordinationStore extends AutoCloseable {
      * Waits until something in the cluster changed after the view with {@code revision} was read (a write by any
      * member, an expiry), at most {@code timeout}; the HA loop calls this instead of sleeping, so it wakes early when
      * the leader key goes. Returns true on a change, false on timeout. Never throws for an unreachable store (it
-     * returns false after the timeout, and the next {@link #read()} reports the failure).
+     * returns false after the timeout, and the next {@link #read()} reports the failure). It may wake without a change
+     * of this cluster (another cluster's write in a shared store): a spurious wake costs one extra cycle, nothing else.
      */
     boolean awaitChange(long revision, Duration timeout) throws InterruptedException;
 
