@@ -10,6 +10,11 @@ public enum HaAction {
     RENEW,
     /** A replica that won the free leader key: promote now. */
     ACQUIRE_AND_PROMOTE,
+    /**
+     * This node leads and a switchover to {@link HaDecision#leader()} was requested: stop cleanly (shutdown
+     * checkpoint) and let the candidate receive it; the next cycle hands the key over.
+     */
+    SWITCHOVER_DEMOTE,
     /** Another member leads: replicate from it (change upstream; rewind or clone when diverged). */
     FOLLOW,
     /** No data directory yet and a leader exists: clone it (pg_basebackup), then follow. */

@@ -108,12 +108,28 @@ public final class HaCycle {
                     }
                     heldSince = started;
                     refreshFailsafe(view);
+                    Optional<String> refused = HaDecider.switchoverProblem(view, me());
+                    if (refused.isPresent()) {
+                        store.delete(SharedKey.SWITCHOVER, view.versionOf(SharedKey.SWITCHOVER));
+                        d = d.withReason(d.reason() + "; " + refused.get());
+                    }
                     lost = false;
                 } else {
                     lost = !take(started);
                 }
             }
-            case ACQUIRE_AND_PROMOTE -> lost = view.leaderName().filter(me()::equals).isEmpty() && !take(started);
+            case ACQUIRE_AND_PROMOTE -> {
+                lost = view.leaderName().filter(me()::equals).isEmpty() && !take(started);
+                if (!lost && view.switchover().filter(sw -> sw.to().equals(me())).isPresent()) {
+                    store.delete(SharedKey.SWITCHOVER, view.versionOf(SharedKey.SWITCHOVER));
+                }
+            }
+            case FOLLOW -> {
+                if (view.leaderName().filter(me()::equals).isPresent()) {
+                    store.releaseLeader();
+                }
+                lost = false;
+            }
             default -> lost = false;
         }
         if (!lost) {

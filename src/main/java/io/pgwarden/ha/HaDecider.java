@@ -42,9 +42,51 @@ public final class HaDecider {
                     : HaDecision.of(HaAction.INITIALIZE, me.name(), "this node holds the initialize key: initialising");
         }
         if (leader.isPresent()) {
+            if (leader.get().equals(me.name())) {
+                Optional<HaDecision> handOver = switchoverAway(view, me);
+                if (handOver.isPresent()) {
+                    return handOver.get();
+                }
+            }
             return withLeader(leader.get(), me);
         }
         return leaderless(view, me, config, peers);
+    }
+
+    /**
+     * Why a switchover request addressed to this leader cannot be carried out (the target is not a running replica
+     * member, or tagged --no-failover without --force), or empty when it can; empty too when there is no request
+     * for this leader. The cycle deletes a refused request.
+     */
+    public static Optional<String> switchoverProblem(ClusterView view, String leader) {
+        Optional<Switchover> sw = view.switchover();
+        if (sw.isEmpty() || sw.get().to().equals(leader) || sw.get().from().filter(f -> !f.equals(leader)).isPresent()) {
+            return Optional.empty();
+        }
+        Optional<MemberState> target = view.member(sw.get().to());
+        if (target.isEmpty() || target.get().role() != io.pgwarden.topology.NodeRole.REPLICA) {
+            return Optional.of("switchover to " + sw.get().to() + " refused: it is not a running replica member");
+        }
+        if (target.get().noFailover() && !sw.get().force()) {
+            return Optional.of("switchover to " + sw.get().to() + " refused: it is tagged --no-failover (use --force)");
+        }
+        return Optional.empty();
+    }
+
+    private Optional<HaDecision> switchoverAway(ClusterView view, LocalState me) {
+        Optional<Switchover> sw = view.switchover();
+        if (sw.isEmpty() || sw.get().to().equals(me.name())
+                || sw.get().from().filter(f -> !f.equals(me.name())).isPresent()
+                || switchoverProblem(view, me.name()).isPresent()) {
+            return Optional.empty();
+        }
+        String to = sw.get().to();
+        if (me.running()) {
+            return Optional.of(HaDecision.of(HaAction.SWITCHOVER_DEMOTE, to, "switchover to " + to
+                    + " requested: stopping cleanly so that " + to + " receives the shutdown checkpoint"));
+        }
+        return Optional.of(HaDecision.of(HaAction.FOLLOW, to, "stopped for the switchover: handing the leader key to "
+                + to + " and following it"));
     }
 
     private HaDecision withLeader(String leader, LocalState me) {
@@ -77,6 +119,13 @@ public final class HaDecider {
         Optional<Switchover> sw = view.switchover();
         if (sw.isPresent() && !sw.get().to().equals(me.name())) {
             return HaDecision.leaderless("a switchover to " + sw.get().to() + " is in progress");
+        }
+        if (sw.isPresent()) {
+            return me.isRunningReplica()
+                    ? HaDecision.of(HaAction.ACQUIRE_AND_PROMOTE, me.name(), (sw.get().force() ? "forced failover"
+                            : "switchover") + " to this node: taking the leader key")
+                    : HaDecision.leaderless("a switchover to this node was requested, but its PostgreSQL is not a"
+                            + " running replica");
         }
         if (!me.dataInitialized()) {
             return HaDecision.leaderless("no leader to clone from, and this node has no data");

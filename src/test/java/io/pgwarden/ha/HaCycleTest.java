@@ -301,4 +301,42 @@ class HaCycleTest {
         assertThat(d).isEqualTo(HaDecision.of(HaAction.FENCE, "b",
                 "b holds the leader key but this node runs as primary: fencing it now, then rejoining b"));
     }
+
+    @Test
+    void aSwitchoverStopsTheLeaderHandsTheKeyToTheCandidateAndTheOldLeaderFollows() {
+        run("a", empty("a"));
+        run("a", primary("a", 1));
+        run("b", replica("b", 100));
+        run("c", replica("c", 100));
+        CoordinationStore operator = backend.store("c", "operator", TTL);
+        operator.compareAndSet(SharedKey.SWITCHOVER, Versioned.ABSENT, new Switchover(java.util.Optional.of("a"), "c", false));
+        assertThat(run("a", primary("a", 100))).isEqualTo(HaDecision.of(HaAction.SWITCHOVER_DEMOTE, "c",
+                "switchover to c requested: stopping cleanly so that c receives the shutdown checkpoint"));
+        assertThat(operator.read().leaderName()).as("the key stays until a has stopped").contains("a");
+        LocalState aStopped = new LocalState("a", true, SYSID, false, NodeRole.UNKNOWN, 1, new Lsn(120), false, 1);
+        assertThat(run("a", aStopped)).isEqualTo(HaDecision.of(HaAction.FOLLOW, "c",
+                "stopped for the switchover: handing the leader key to c and following it"));
+        assertThat(run("b", replica("b", 120)).reason()).isEqualTo("a switchover to c is in progress");
+        assertThat(run("c", replica("c", 120))).isEqualTo(HaDecision.of(HaAction.ACQUIRE_AND_PROMOTE, "c",
+                "switchover to this node: taking the leader key"));
+        ClusterView v = operator.read();
+        assertThat(v.leaderName()).contains("c");
+        assertThat(v.switchover()).as("done: the request is deleted").isEmpty();
+        assertThat(run("a", aStopped).action()).isEqualTo(HaAction.FOLLOW);
+        assertThat(run("b", replica("b", 120))).isEqualTo(HaDecision.of(HaAction.FOLLOW, "c", "following the leader c"));
+    }
+
+    @Test
+    void aSwitchoverToAMemberThatIsNotARunningReplicaIsRefusedAndDeleted() {
+        run("a", empty("a"));
+        run("a", primary("a", 1));
+        CoordinationStore operator = backend.store("c", "operator", TTL);
+        operator.compareAndSet(SharedKey.SWITCHOVER, Versioned.ABSENT, new Switchover(java.util.Optional.empty(), "zz", false));
+        HaDecision d = run("a", primary("a", 5));
+        assertThat(d.action()).isEqualTo(HaAction.RENEW);
+        assertThat(d.reason()).isEqualTo("this node leads: renewing the leader key; switchover to zz refused: it is not a"
+                + " running replica member");
+        assertThat(operator.read().switchover()).isEmpty();
+        assertThat(operator.read().leaderName()).contains("a");
+    }
 }
