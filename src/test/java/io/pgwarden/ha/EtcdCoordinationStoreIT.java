@@ -168,4 +168,28 @@ class EtcdCoordinationStoreIT extends CoordinationStoreContract {
         b.publishMember(replica("b", 5));
         assertThat(a.awaitChange(again.revision(), Duration.ofSeconds(10))).isTrue();
     }
+
+    @Test
+    void theHaCycleBootstrapsAndFailsOverOnRealEtcd() {
+        java.util.function.Function<String, HaCycle> node = n -> new HaCycle(store(n), new HaDecider(), Clock.SYSTEM,
+                ClusterConfig.DEFAULTS, "127.0.0.1:5432", null);
+        HaCycle a = node.apply("a");
+        HaCycle b = node.apply("b");
+        HaCycle c = node.apply("c");
+        assertThat(a.run(HaCycleTest.empty("a"), java.util.Map.of()).action()).isEqualTo(HaAction.INITIALIZE);
+        assertThat(b.run(HaCycleTest.empty("b"), java.util.Map.of()).reason()).isEqualTo("a is initialising the cluster");
+        assertThat(a.run(HaCycleTest.primary("a", 1000), java.util.Map.of()).action()).isEqualTo(HaAction.BOOTSTRAP_LEADER);
+        assertThat(a.run(HaCycleTest.primary("a", 1000), java.util.Map.of()).action()).isEqualTo(HaAction.RENEW);
+        // a stops cycling (its agent died): after its lease expires, b (ahead of c) takes over, c follows b
+        Awaitility.await("a's lease expired").atMost(ttl().multipliedBy(5)).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> {
+                    c.run(HaCycleTest.replica("c", 900), java.util.Map.of());
+                    assertThat(b.run(HaCycleTest.replica("b", 1000), java.util.Map.of()).action())
+                            .isEqualTo(HaAction.ACQUIRE_AND_PROMOTE);
+                });
+        assertThat(c.run(HaCycleTest.replica("c", 900), java.util.Map.of()))
+                .isEqualTo(HaDecision.of(HaAction.FOLLOW, "b", "following the leader b"));
+        assertThat(store("x").read().initialize().flatMap(InitializeRecord::systemIdentifier))
+                .contains("7312345678901234567");
+    }
 }

@@ -162,4 +162,26 @@ class KubernetesLeaseStoreTest extends CoordinationStoreContract {
             assertThatThrownBy(s::acquireLeader).hasMessageContaining("taking the leader key failed");
         }
     }
+
+    @Test
+    void theHaCycleBootstrapsAndFailsOverOnKubernetesLeasesWithoutAnEarlyTakeover() {
+        java.util.function.Function<String, HaCycle> node = n -> new HaCycle(store(n), new HaDecider(), clock,
+                ClusterConfig.DEFAULTS, "127.0.0.1:5432", null);
+        HaCycle a = node.apply("a");
+        HaCycle b = node.apply("b");
+        java.util.Map<String, PeerReport> none = java.util.Map.of();
+        assertThat(a.run(HaCycleTest.empty("a"), none).action()).isEqualTo(HaAction.INITIALIZE);
+        assertThat(a.run(HaCycleTest.primary("a", 1000), none).action()).isEqualTo(HaAction.BOOTSTRAP_LEADER);
+        assertThat(b.run(HaCycleTest.replica("b", 1000), none).action()).isEqualTo(HaAction.FOLLOW);
+        // a stops renewing; b cycles every 2 s. Its lease (9 s, timed by b since b last saw it change) must not be
+        // taken one cycle early, whatever a's renewTime says.
+        for (int waited = 2; waited < 9; waited += 2) {
+            clock.advance(Duration.ofSeconds(2));
+            assertThat(b.run(HaCycleTest.replica("b", 1000), none).action()).as("%d s after a's last renewal", waited)
+                    .isEqualTo(HaAction.FOLLOW);
+        }
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(b.run(HaCycleTest.replica("b", 1000), none).action()).isEqualTo(HaAction.ACQUIRE_AND_PROMOTE);
+        assertThat(leaderLease().getSpec().getHolderIdentity()).isEqualTo("b");
+    }
 }
