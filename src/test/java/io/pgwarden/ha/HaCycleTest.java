@@ -359,4 +359,23 @@ class HaCycleTest {
                 .isEqualTo(HaAction.ACQUIRE_AND_PROMOTE);
         assertThat(run("c", replica("c", 1000))).isEqualTo(HaDecision.of(HaAction.FOLLOW, "b", "following the leader b"));
     }
+
+    @Test
+    void aLeaderWhosePostgresStaysDownPastThePrimaryStartTimeoutGivesUpTheKey() {
+        run("a", empty("a"));
+        run("a", primary("a", 1));
+        run("b", replica("b", 1));
+        LocalState down = new LocalState("a", true, SYSID, false, NodeRole.UNKNOWN, 1, new Lsn(1), false, 1,
+                Duration.ofSeconds(29));
+        assertThat(run("a", down)).isEqualTo(HaDecision.of(HaAction.RENEW, "a",
+                "this node holds the leader key and its PostgreSQL is down: restarting it in place"));
+        LocalState stillDown = new LocalState("a", true, SYSID, false, NodeRole.UNKNOWN, 1, new Lsn(1), false, 1,
+                Duration.ofSeconds(30));
+        HaDecision d = run("a", stillDown);
+        assertThat(d.action()).isEqualTo(HaAction.FENCE);
+        assertThat(d.reason()).isEqualTo("PostgreSQL has been down for 30s, not back within the primary start timeout"
+                + " 30s: giving up the leader key so that a replica can take over");
+        assertThat(backend.store("c", "x", TTL).read().leader()).as("released at once, no TTL to wait").isEmpty();
+        assertThat(run("b", replica("b", 1)).action()).isEqualTo(HaAction.ACQUIRE_AND_PROMOTE);
+    }
 }
