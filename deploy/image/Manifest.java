@@ -60,7 +60,7 @@ public final class Manifest {
         this.entries = entries;
     }
 
-    static Manifest read(Path file) throws IOException {
+    public static Manifest read(Path file) throws IOException {
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         Document d = yaml.readValue(file.toFile(), Document.class);
         List<String> problems = new ArrayList<>();
@@ -245,6 +245,19 @@ public final class Manifest {
         return md.toString();
     }
 
+    /** What {@code command} prints, or null for an unknown command. */
+    public static String output(String command, Manifest m) {
+        return switch (command) {
+            case "packages" -> String.join("\n", m.packages()) + "\n";
+            case "preload" -> String.join(",", m.preload()) + "\n";
+            case "libraries" -> String.join(",", m.libraries()) + "\n";
+            case "create-order" -> String.join("\n", m.createOrder()) + "\n";
+            case "labels" -> String.join("\n", m.labels()) + "\n";
+            case "docs" -> m.docs();
+            default -> null;
+        };
+    }
+
     public static void main(String[] args) throws IOException {
         if (args.length < 1 || args.length > 2) {
             System.err.println("usage: Manifest packages|preload|libraries|create-order|labels|docs [deploy/image/extensions.yaml]");
@@ -258,15 +271,7 @@ public final class Manifest {
             System.exit(2);
             return;
         }
-        String out = switch (args[0]) {
-            case "packages" -> String.join("\n", m.packages()) + "\n";
-            case "preload" -> String.join(",", m.preload()) + "\n";
-            case "libraries" -> String.join(",", m.libraries()) + "\n";
-            case "create-order" -> String.join("\n", m.createOrder()) + "\n";
-            case "labels" -> String.join("\n", m.labels()) + "\n";
-            case "docs" -> m.docs();
-            default -> null;
-        };
+        String out = output(args[0], m);
         if (out == null) {
             System.err.println("unknown command '" + args[0] + "'; expected packages, preload, libraries, create-order, labels or docs");
             System.exit(2);
