@@ -93,6 +93,11 @@ public final class TestImages {
         return r.stdout();
     }
 
+    /** The CONTAINERS_CONF deploy/image/podman selects, for tools that call podman themselves (podman-compose). */
+    public static String containersConf() {
+        return podmanOk("--conf").strip();
+    }
+
     private static boolean onPath(String program) {
         String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
         for (String dir : path.split(":")) {
