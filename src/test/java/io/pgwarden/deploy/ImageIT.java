@@ -173,6 +173,7 @@ class ImageIT {
         try {
             ProcessResult stopped = podman(Duration.ofSeconds(60), "healthcheck", "run", name);
             assertThat(stopped.exitCode()).as("healthcheck while the postmaster is stopped: %s", stopped.stdout()).isNotZero();
+            // pgwarden healthcheck itself reports critical (its connect timeouts end inside the HEALTHCHECK's 15 s)
             assertThat(stopped.stdout() + stopped.stderr()).contains("unhealthy");
         } finally {
             exec("kill", "-CONT", postmaster);
@@ -218,18 +219,21 @@ class ImageIT {
     @Order(11)
     void theRuntimeImageHasNoCompilerNoAptListsAndNoTestTools() {
         String listing = podmanOk("run", "--rm", "--entrypoint", "sh", images.runtime(), "-c",
-                "ls /usr/bin /usr/local/bin; echo '--- lists'; ls -A /var/lib/apt/lists; echo '--- archives';"
+                "ls /usr/bin /usr/local/bin; echo '--- lists'; find /var/lib/apt/lists -type f ! -name lock;"
+                        + " echo '--- archives';"
                         + " ls /var/cache/apt/archives | grep -c deb$ || true; echo '--- packages';"
                         + " dpkg-query -W -f '${Package}\\n'");
         List<String> bin = List.of(listing.substring(0, listing.indexOf("--- lists")).split("\\s+"));
         assertThat(bin).contains("psql", "pg_basebackup", "pg_dump", "pg_restore", "pgwarden")
                 .doesNotContain("gcc", "cc", "c++", "g++", "clang", "make", "javac", "curl", "wget", "jq", "strace", "gdb");
         String lists = listing.substring(listing.indexOf("--- lists") + 9, listing.indexOf("--- archives")).strip();
-        assertThat(lists).as("apt lists").isEmpty();
+        assertThat(lists).as("apt package lists (apt's lock file may stay)").isEmpty();
         assertThat(listing.substring(listing.indexOf("--- archives") + 12, listing.indexOf("--- packages")).strip()).isEqualTo("0");
         List<String> packages = listing.substring(listing.indexOf("--- packages") + 12).strip().lines().toList();
-        assertThat(packages).noneMatch(p -> p.startsWith("gcc") || p.startsWith("cpp") || p.endsWith("-dev")
-                || p.equals("curl") || p.equals("jq") || p.equals("build-essential"));
+        // gcc-14-base and libgcc-s1 are run-time libraries every C++ program needs; compilers are gcc-N, cpp-N, ...
+        assertThat(packages).noneMatch(p -> p.matches("(gcc|g\\+\\+|cpp|clang|llvm|make|binutils)(-[0-9.]+)?")
+                || p.endsWith("-dev") || p.equals("curl") || p.equals("jq") || p.equals("build-essential"))
+                .contains("postgresql-17", "pgbouncer", "gcc-14-base");
         assertThat(podmanOk("run", "--rm", "--entrypoint", "/usr/lib/postgresql/17/bin/pg_rewind", images.runtime(), "--version"))
                 .startsWith("pg_rewind (PostgreSQL) 17.");
 
