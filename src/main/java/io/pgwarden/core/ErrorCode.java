@@ -29,6 +29,12 @@ public enum ErrorCode {
      * Losing a race for a key is not this error: that is a result the caller reads.
      */
     COORDINATION_UNAVAILABLE(10, "the coordination store (etcd, Kubernetes API) is unreachable or timed out"),
+    /** A WAL file of that name is already archived with different content; nothing was overwritten. */
+    WAL_CONFLICT(20, "a WAL file of that name is already archived with different content"),
+    /** The backup, WAL file or backup repository asked for does not exist. */
+    NOT_FOUND(21, "the backup or WAL file asked for is not in the repository"),
+    /** Verification found a damaged or missing object in a backup repository, or a restore would not be possible. */
+    BACKUP_DAMAGED(22, "a backup or WAL file is damaged, missing or cannot reach the recovery target"),
     /** A bug in pgwarden itself. */
     INTERNAL(70, "internal error (a bug in pgwarden; please report it)");
 
