@@ -215,6 +215,9 @@ public final class RunAgent {
             java.nio.file.Path dataDir = instance.config().dataDir();
             health.attachOwned(superuser, () -> io.pgwarden.instance.PostmasterPid.read(dataDir)
                     .map(pid -> pid.status().equals("stopping")).orElse(false));
+            if (settings.migrationsDir() == null && started.getCount() == 0 && replicaOf == null) {
+                createDatabase(superuser);
+            }
             loops(health, superuser).run(stop);
             served = true;
         } finally {
@@ -252,6 +255,21 @@ public final class RunAgent {
             }
         }, settings.monitorInterval()));
         return migrations == null ? agent : migrations.addTo(agent);
+    }
+
+    /**
+     * {@code --database} (POSTGRES_DB) on a primary without migrations, which would create it otherwise: as the official
+     * image creates POSTGRES_DB on its first start. A failure is a warning; the server is up and serves the others.
+     */
+    private void createDatabase(ConnectionSpec superuser) {
+        if (settings.database().equals(RunSettings.DEFAULT_DATABASE)) {
+            return;
+        }
+        try {
+            new DatabaseCreator(superuser.withDatabase(settings.database()), RunSettings.DEFAULT_DATABASE).ensureExists();
+        } catch (PgWardenException e) {
+            log.warn("{}", e.getMessage());
+        }
     }
 
     /** Migrations of {@code --database}, applied while the server is a writable primary; null without a directory. */
