@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
                 StatusCommand.class,
                 PromoteCommand.class,
                 RejoinCommand.class,
+                CertsCommand.class,
         })
 public final class PgWardenCommand implements Runnable {
     private final Map<String, String> env;
