@@ -26,9 +26,10 @@ final class ConfigKeys {
             "migrations-dir", "monitor-interval", "namespace", "no-create-database", "no-rewind", "no-start",
             "no-tune", "node-name", "nodes", "out", "password-file", "pg-bin", "pg-version", "pgbouncer-admin-url",
             "pgbouncer-ini", "port", "primary", "primary-password-file", "primary-user", "psql", "replica-of",
-            "replication-password-file", "replication-user", "restart-window", "ro-service", "rw-service", "schema",
-            "server-log", "shared-preload-libraries", "slot", "sslmode", "start-timeout", "stop-timeout", "storage",
-            "timeout", "url", "user", "wait-timeout", "workload");
+            "replication-password-file", "replication-user", "require-tls", "restart-window", "ro-service",
+            "rw-service", "schema", "server-log", "shared-preload-libraries", "slot", "sslmode", "start-timeout",
+            "stop-timeout", "storage", "timeout", "tls-ca", "tls-cert", "tls-dir", "tls-expiry-warning", "tls-key",
+            "url", "user", "wait-timeout", "workload");
 
     private ConfigKeys() {
     }
