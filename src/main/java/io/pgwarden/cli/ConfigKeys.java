@@ -20,16 +20,17 @@ final class ConfigKeys {
             "retry-failed", "skip-validation", "baseline-version", "group", "all-groups");
 
     static final Set<String> ALL = Set.of(
-            "allow", "ca-dir", "client", "clone-method", "connect-timeout", "cpus", "data-dir", "database",
-            "database-url", "days", "debounce", "dir", "expect-role", "file", "format", "health-address",
-            "health-port", "host", "hosts", "interval", "listen", "lock-timeout", "max-lag", "max-restarts", "memory",
+            "allow", "auth-password-file", "auth-user", "ca-dir", "cert-users", "client", "clone-method",
+            "connect-timeout", "cpus", "data-dir", "database", "database-url", "days", "debounce", "dir",
+            "expect-role", "file", "format", "health-address", "health-port", "host", "hosts", "ini", "interval",
+            "listen", "listen-addr", "listen-port", "lock-timeout", "max-lag", "max-restarts", "memory",
             "migrations-dir", "monitor-interval", "namespace", "no-create-database", "no-rewind", "no-start",
             "no-tune", "node-name", "nodes", "out", "password-file", "pg-bin", "pg-version", "pgbouncer-admin-url",
             "pgbouncer-ini", "port", "primary", "primary-password-file", "primary-user", "psql", "replica-of",
             "replication-password-file", "replication-user", "require-tls", "restart-window", "ro-service",
-            "rw-service", "schema", "server-log", "shared-preload-libraries", "slot", "sslmode", "start-timeout",
-            "stop-timeout", "storage", "timeout", "tls-ca", "tls-cert", "tls-dir", "tls-expiry-warning", "tls-key",
-            "url", "user", "wait-timeout", "workload");
+            "rw-service", "schema", "server-log", "server-tls-dir", "shared-preload-libraries", "slot", "sslmode",
+            "start-timeout", "stop-timeout", "storage", "timeout", "tls-ca", "tls-cert", "tls-dir",
+            "tls-expiry-warning", "tls-key", "url", "user", "userlist", "wait-timeout", "workload");
 
     private ConfigKeys() {
     }

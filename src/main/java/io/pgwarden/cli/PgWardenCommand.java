@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
                 PromoteCommand.class,
                 RejoinCommand.class,
                 CertsCommand.class,
+                PgBouncerCommand.class,
         })
 public final class PgWardenCommand implements Runnable {
     private final Map<String, String> env;

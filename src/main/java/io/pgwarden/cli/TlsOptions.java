@@ -41,6 +41,12 @@ public final class TlsOptions {
                     + " connection without TLS; loopback still may connect without. Env: PGWARDEN_REQUIRE_TLS=true.")
     boolean require;
 
+    @Option(names = "--cert-users", paramLabel = "ROLES",
+            description = "Roles (comma-separated) that log in with a client certificate signed by the CA, whose common"
+                    + " name is the role ('pgwarden certs --client ROLE'), instead of a password; e.g. pgbouncer_auth."
+                    + " Needs a CA. Env: PGWARDEN_CERT_USERS.")
+    String certUsers;
+
     @Option(names = "--sslmode", paramLabel = "MODE",
             description = "SSL mode of pgwarden's own connections: disable, allow, prefer, require, verify-ca,"
                     + " verify-full. Env: PGSSLMODE. Default: prefer. The CA is PGSSLROOTCERT, else --tls-ca.")
@@ -89,6 +95,12 @@ public final class TlsOptions {
                 }
             }
         }
+        java.util.List<String> certRoles = sources.resolve(problems, java.util.List.of(), TlsOptions::roles, "--cert-users",
+                certUsers, "PGWARDEN_CERT_USERS");
+        if (!certRoles.isEmpty() && (files == null || files.ca() == null) && problems.isEmpty()) {
+            problems.add("--cert-users: certificate logins need the CA that signs the client certificates: --tls-ca, or"
+                    + " a --tls-dir with ca.crt");
+        }
         if (files != null) {
             files.problems(now).forEach(problems::add);
         } else if (required && problems.isEmpty()) {
@@ -96,7 +108,7 @@ public final class TlsOptions {
         }
         Path clientCa = files != null ? files.ca() : caSetting.map(s -> path(problems, s)).orElse(null);
         String rootcert = sources.env("PGSSLROOTCERT") != null ? null : clientCa == null ? null : clientCa.toString();
-        return new Resolved(files == null ? null : new ServerTls(files, required), mode, rootcert);
+        return new Resolved(files == null ? null : new ServerTls(files, required, certRoles), mode, rootcert);
     }
 
     private static Path path(Problems problems, Setting s) {
@@ -106,6 +118,22 @@ public final class TlsOptions {
             problems.add(s, e.getMessage());
             return null;
         }
+    }
+
+    static java.util.List<String> roles(String text) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String part : text.split(",")) {
+            String r = part.trim();
+            if (r.isEmpty()) {
+                continue;
+            }
+            String problem = io.pgwarden.pg.SqlIdentifiers.problem(r);
+            if (problem != null || r.contains("\"") || r.contains(" ")) {
+                throw new IllegalArgumentException("'" + r + "' is not a role name (no spaces or quotes)");
+            }
+            out.add(r);
+        }
+        return out;
     }
 
     static String mode(String text) {

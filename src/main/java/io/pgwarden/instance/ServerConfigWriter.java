@@ -93,6 +93,16 @@ public final class ServerConfigWriter {
                 .append("# Delete the first line to manage this file yourself.\n")
                 .append("# TYPE  DATABASE     USER  ADDRESS          METHOD\n")
                 .append("local   all          all                    scram-sha-256\n");
+        if (config.tls() != null && config.tls().hasCa()) {
+            // before the password lines: these roles prove who they are with a certificate of --tls-ca, over TLS only
+            for (String user : config.tls().certUsers()) {
+                List<String> cidrs = new java.util.ArrayList<>(List.of("127.0.0.1/32", "::1/128"));
+                cidrs.addAll(config.allowedNetworks());
+                for (String cidr : cidrs) {
+                    b.append(String.format("hostssl all          %s %-16s cert%n", hbaName(user), cidr));
+                }
+            }
+        }
         for (String cidr : List.of("127.0.0.1/32", "::1/128")) {
             b.append(String.format("host    all          all   %-16s scram-sha-256%n", cidr));
             b.append(String.format("host    replication  all   %-16s scram-sha-256%n", cidr));
@@ -112,6 +122,11 @@ public final class ServerConfigWriter {
             }
         }
         return b.toString();
+    }
+
+    /** A role name as pg_hba.conf reads it: double-quoted when it is not plain. */
+    private static String hbaName(String user) {
+        return user.matches("[a-z_][a-z0-9_]*") ? user : "\"" + user.replace("\"", "\"\"") + "\"";
     }
 
     private void ensureIncluded(Path postgresqlConf) throws IOException {

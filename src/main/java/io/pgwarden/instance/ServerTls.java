@@ -16,9 +16,11 @@ import java.util.Objects;
  * point at them. With {@code required}, pg_hba.conf admits only {@code hostssl} from the network.
  *
  * @param files    the source files (they may change on disk: {@link #install} copies them again)
- * @param required whether clients from the network must use TLS (loopback may still connect without)
+ * @param required  whether clients from the network must use TLS (loopback may still connect without)
+ * @param certUsers roles that log in with a client certificate signed by the CA (its common name = the role) instead
+ *                  of a password, e.g. PgBouncer's auth user
  */
-public record ServerTls(TlsFiles files, boolean required) {
+public record ServerTls(TlsFiles files, boolean required, java.util.List<String> certUsers) {
     public static final String CERT_FILE = "pgwarden.server.crt";
     public static final String KEY_FILE = "pgwarden.server.key";
     public static final String CA_FILE = "pgwarden.ca.crt";
@@ -27,6 +29,12 @@ public record ServerTls(TlsFiles files, boolean required) {
 
     public ServerTls {
         Objects.requireNonNull(files, "files");
+        certUsers = certUsers == null ? java.util.List.of() : java.util.List.copyOf(certUsers);
+    }
+
+    /** No certificate logins. */
+    public ServerTls(TlsFiles files, boolean required) {
+        this(files, required, null);
     }
 
     /** The settings of the managed include: relative paths, resolved by PostgreSQL against the data directory. */
