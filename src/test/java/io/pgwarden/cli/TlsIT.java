@@ -61,14 +61,16 @@ class TlsIT {
         work = Files.createTempDirectory("pgwarden-tls-it-");
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
         tls = work.resolve("tls");
-        CliRun certs = CliRun.of(Map.of(), "certs", "--out", tls.toString(), "--hosts", "localhost,127.0.0.1," + NETWORK_CLIENT);
+        CliRun certs = CliRun.of(Map.of(), "certs", "--out", tls.toString(), "--hosts", "localhost,127.0.0.1," + NETWORK_CLIENT,
+                "--client", "pgbouncer_auth");
         assertThat(certs.exitCode()).as(certs.err()).isZero();
         primaryPort = TestPostgres.freePort();
         replicaPort = TestPostgres.freePort();
         Path p = work.resolve("primary");
         primary = UpProcess.start(work, work.resolve("primary.err"), "--data-dir", p.toString(), "--port",
                 Integer.toString(primaryPort), "--pg-bin", BIN, "--listen", "127.0.0.1," + NETWORK_CLIENT, "--allow",
-                NETWORK_CLIENT + "/32", "--tls-dir", tls.toString(), "--require-tls", "--monitor-interval", "1s",
+                NETWORK_CLIENT + "/32", "--tls-dir", tls.toString(), "--require-tls", "--cert-users", "pgbouncer_auth",
+                "--monitor-interval", "1s",
                 "--health-port", Integer.toString(TestPostgres.freePort()));
         primary.awaitLine("ready:");
         password = Files.readString(p.resolve("pgwarden.password")).strip();
@@ -211,8 +213,41 @@ class TlsIT {
                 .doesNotContain(s));
     }
 
+    /** The README's three commands: certs, up --tls-dir --require-tls --cert-users, pgbouncer init --server-tls-dir. */
     @Test
     @Order(6)
+    void pgbouncerInitAgainstThisPrimaryPoolsOverTls() throws Exception {
+        Path pgb = Files.createDirectories(work.resolve("pgbouncer"));
+        if (io.pgwarden.pg.Privileges.detect(null).isRoot()) {
+            var postgres = pgb.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
+            Files.setOwner(pgb, postgres);
+            Files.setOwner(tls.resolve("client-pgbouncer_auth.key"), postgres); // PgBouncer runs as postgres
+        }
+        int port = TestPostgres.freePort();
+        CliRun init = CliRun.of(Map.of(), "pgbouncer", "init", "--url", "postgresql://postgres@127.0.0.1:" + primaryPort
+                + "/postgres", "--password-file", work.resolve("primary/pgwarden.password").toString(), "--server-tls-dir",
+                tls.toString(), "--ini", pgb.resolve("pgbouncer.ini").toString(), "--listen-port", Integer.toString(port));
+        assertThat(init.exitCode()).as(init.out() + init.err()).isZero();
+        try (Connection c = PgConnections.open(spec("127.0.0.1", primaryPort, "verify-full")); Statement s = c.createStatement()) {
+            s.execute("CREATE ROLE app LOGIN");
+            c.unwrap(org.postgresql.PGConnection.class).alterUserPassword("app", "app-Pw".toCharArray(), "scram-sha-256");
+        }
+        secrets.add("app-Pw");
+        try (io.pgwarden.testing.TestPgBouncer bouncer = io.pgwarden.testing.TestPgBouncer.startWith(pgb, port)) {
+            ConnectionSpec app = ConnectionSpec.fromEnv(Map.of()).withHostPort("127.0.0.1", port).withUser("app", "app-Pw")
+                    .withDatabase("postgres").withConnectTimeout(Duration.ofSeconds(10)).withSsl("disable", null);
+            try (Connection c = PgConnections.open(app)) {
+                assertThat(one(c, "SELECT current_user || ' ' || ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"))
+                        .isEqualTo("app true");
+            }
+            secrets.forEach(sec -> assertThat(bouncer.log()).doesNotContain(sec));
+        }
+        assertThat(Files.readString(work.resolve("primary/pg_hba.conf")))
+                .contains("hostssl all          pgbouncer_auth 127.0.0.1/32     cert");
+    }
+
+    @Test
+    @Order(7)
     void noKeyOrPasswordInAnyOutputOrLog() throws Exception {
         StringBuilder all = new StringBuilder(String.join("\n", primary.lines)).append(String.join("\n", replica.lines));
         for (String f : List.of("primary.err", "replica.err", "primary/log/postgresql.log", "replica/log/postgresql.log")) {
