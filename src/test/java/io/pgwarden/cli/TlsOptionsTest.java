@@ -66,4 +66,20 @@ class TlsOptionsTest {
             assertThat(dir.resolve(d)).doesNotExist();
         }
     }
+
+    @Test
+    void theSidecarsConnectionsTakeTheModeAndTheCa() throws Exception {
+        Path ca = Files.writeString(dir.resolve("ca.crt"), "x\n");
+        SidecarCommand cmd = new SidecarCommand();
+        new picocli.CommandLine(cmd).parseArgs("--database-url", "postgresql://app@db:5432/app", "--sslmode", "verify-full",
+                "--tls-ca", ca.toString());
+        var target = cmd.settings(io.pgwarden.config.ConfigSources.load(null, Map.of())).target();
+        assertThat(target.sslmode()).isEqualTo("verify-full");
+        assertThat(target.sslrootcert()).isEqualTo(ca.toString());
+        assertThat(target.jdbcProperties()).containsEntry("sslrootcert", ca.toString()).containsEntry("sslmode", "verify-full");
+        CliRun bad = CliRun.of(Map.of("PGWARDEN_TLS_CA", dir.resolve("none.crt").toString()), "sidecar", "--sslmode", "strict");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("--sslmode=strict: allowed values are disable, allow, prefer, require, verify-ca,"
+                + " verify-full").contains("PGWARDEN_TLS_CA=" + dir.resolve("none.crt") + ": no such file; check the path");
+    }
 }
