@@ -218,7 +218,16 @@ public final class RunAgent {
             if (settings.migrationsDir() == null && started.getCount() == 0 && replicaOf == null) {
                 createDatabase(superuser);
             }
-            loops(health, superuser).run(stop);
+            io.pgwarden.instance.ServerTls tls = instance.config().tls();
+            if (tls != null) {
+                health.tlsCertificate(dataDir.resolve(io.pgwarden.instance.ServerTls.CERT_FILE));
+            }
+            Agent agent = loops(health, superuser);
+            if (tls != null) {
+                agent.add(new TlsRotationLoop(new TlsRotation(tls, dataDir, new ServerFiles(privileges), superuser, clock),
+                        settings.monitorInterval()));
+            }
+            agent.run(stop);
             served = true;
         } finally {
             if (!served) {

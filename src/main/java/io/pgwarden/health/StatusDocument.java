@@ -39,6 +39,12 @@ public final class StatusDocument {
                     .field("reason", Secrets.mask(loop.reason())).field("reason_since", loop.reasonSince()).endObject();
         }
         w.endArray();
+        TlsCertificateStatus tls = status.tls();
+        if (tls != null) {
+            w.name("tls").beginObject().field("certificate", tls.file()).field("subject", tls.subject())
+                    .field("not_after", tls.notAfter() == null ? null : tls.notAfter().toString())
+                    .field("error", Secrets.mask(tls.error())).endObject();
+        }
         w.field("version", status.version()).field("uptime_seconds", status.uptime().toSeconds());
         return w.endObject().toString();
     }
