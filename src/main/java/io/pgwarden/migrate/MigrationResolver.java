@@ -135,8 +135,9 @@ public final class MigrationResolver {
         java.util.stream.IntStream.range(0, found.size()).parallel().forEach(i -> {
             Found f = found.get(i);
             try {
+                Checksums.FileChecksums sums = Checksums.both(f.path());
                 results[i] = new ResolvedMigration(f.group(), f.name().type(), f.name().version(),
-                        f.name().description(), f.script(), f.path(), Checksums.of(f.path()));
+                        f.name().description(), f.script(), f.path(), sums.pgwarden(), sums.flyway(), f.name().reading());
             } catch (IOException e) {
                 results[i] = f.script() + ": cannot be read (" + e.getMessage() + ").";
             }
@@ -156,6 +157,7 @@ public final class MigrationResolver {
         List<ResolvedMigration> versioned = new ArrayList<>();
         List<ResolvedMigration> repeatable = new ArrayList<>();
         Map<MigrationVersion, ResolvedMigration> seen = new HashMap<>();
+        Map<MigrationVersion, ResolvedMigration> seenBaselines = new HashMap<>(); // B3 may stand beside V3
         Map<String, ResolvedMigration> seenScripts = new HashMap<>();
         for (ResolvedMigration m : files) {
             ResolvedMigration sameScript = seenScripts.putIfAbsent(m.script(), m);
@@ -168,7 +170,8 @@ public final class MigrationResolver {
                 repeatable.add(m);
                 continue;
             }
-            ResolvedMigration other = seen.putIfAbsent(m.version(), m);
+            ResolvedMigration other = (m.type() == MigrationType.BASELINE_MIGRATION ? seenBaselines : seen)
+                    .putIfAbsent(m.version(), m);
             if (other != null) {
                 problems.add("chain " + MigrationChain.displayName(group) + ": " + other.script() + " and " + m.script()
                         + " both have version " + m.version() + "; give one of them another version.");
@@ -176,7 +179,9 @@ public final class MigrationResolver {
                 versioned.add(m);
             }
         }
-        versioned.sort(Comparator.comparing(ResolvedMigration::version));
+        // by version; at the same version a baseline migration (B3) before the versioned file it stands for (V3)
+        versioned.sort(Comparator.comparing(ResolvedMigration::version)
+                .thenComparing(m -> m.type() == MigrationType.BASELINE_MIGRATION ? 0 : 1));
         repeatable.sort(Comparator.comparing(ResolvedMigration::script));
         return new MigrationChain(group, versioned, repeatable);
     }
