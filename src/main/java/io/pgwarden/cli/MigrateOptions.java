@@ -34,6 +34,22 @@ public final class MigrateOptions {
             description = "Schema of the history table pgwarden_schema_history. Env: MIGRATE_SCHEMA. Default: public.")
     String schema;
 
+    @Option(names = "--placeholder", paramLabel = "NAME=VALUE",
+            description = "Value of Flyway's ${NAME} placeholder in the files (repeatable); Flyway's built-ins"
+                    + " ${flyway:defaultSchema}, ${flyway:user}, ${flyway:database}, ${flyway:timestamp},"
+                    + " ${flyway:filename} and ${flyway:table} are always there. An unknown placeholder is an error."
+                    + " Env: MIGRATE_PLACEHOLDERS=NAME=VALUE,NAME=VALUE.")
+    java.util.List<String> placeholder = new java.util.ArrayList<>();
+
+    @Option(names = "--no-placeholders", description = "Leave ${...} in the files as written (Flyway's"
+            + " placeholderReplacement=false).")
+    boolean noPlaceholders;
+
+    @Option(names = "--flyway-table", paramLabel = "TABLE",
+            description = "Flyway's history table to adopt when pgwarden's history is empty (in --schema)."
+                    + " Env: MIGRATE_FLYWAY_TABLE. Default: flyway_schema_history.")
+    String flywayTable;
+
     /** For the read-only subcommands (info, validate, plan), which never take the lock. */
     MigrationSettings settings(ConfigSources sources) {
         return settings(sources, null);
@@ -70,10 +86,44 @@ public final class MigrateOptions {
                 "MIGRATE_LOCK_TIMEOUT");
         java.nio.file.Path pwFile = sources.resolve(problems, null, InputParsers::readableFile, "--password-file",
                 passwordFile, "PGWARDEN_PASSWORD_FILE");
+        java.util.Map<String, String> values = placeholders(sources, problems);
+        String fwTable = sources.resolve(problems, null, s -> {
+            String p = SqlIdentifiers.problem(s);
+            if (p != null) {
+                throw new IllegalArgumentException(p);
+            }
+            return s;
+        }, "--flyway-table", flywayTable, "MIGRATE_FLYWAY_TABLE");
         problems.throwIfAny();
         if (pwFile != null) {
             spec = spec.withUser(spec.user(), io.pgwarden.instance.PasswordFile.read(pwFile));
         }
-        return new MigrationSettings(spec, directory, sch, timeout);
+        return new MigrationSettings(spec, directory, sch, timeout, values, !noPlaceholders, fwTable);
+    }
+
+    /** {@code --placeholder NAME=VALUE ...}, else {@code MIGRATE_PLACEHOLDERS=NAME=VALUE,...}. */
+    private java.util.Map<String, String> placeholders(ConfigSources sources, Problems problems) {
+        java.util.List<String> items = placeholder;
+        String source = "--placeholder";
+        if (items.isEmpty()) {
+            String env = sources.environment().get("MIGRATE_PLACEHOLDERS");
+            if (env == null || env.isBlank()) {
+                return java.util.Map.of();
+            }
+            items = java.util.Arrays.asList(env.split(","));
+            source = "MIGRATE_PLACEHOLDERS";
+        }
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String item : items) {
+            int eq = item.indexOf('=');
+            String name = eq < 0 ? "" : item.substring(0, eq).strip();
+            if (name.isEmpty() || name.contains("}") || name.regionMatches(true, 0, "flyway:", 0, 7)) {
+                problems.add(source + "=" + item + ": expected NAME=VALUE with a NAME that is not empty, has no '}' and"
+                        + " does not start with 'flyway:' (those are Flyway's built-ins)");
+            } else {
+                out.put(name, item.substring(eq + 1));
+            }
+        }
+        return out;
     }
 }

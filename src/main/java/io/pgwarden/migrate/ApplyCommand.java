@@ -91,7 +91,7 @@ public final class ApplyCommand {
         List<ChainReport> reports = session.reports(chains);
         long t3 = clock.nanoTime();
         validate(reports);
-        if (reports.stream().allMatch(r -> r.toApply(retry).isEmpty())) {
+        if (reports.stream().allMatch(r -> r.toApply(retry).isEmpty()) && !session.adoptionPending()) {
             log.info("up to date: {} read in {} ms, connected in {} ms meanwhile (then waited {} ms),"
                     + " history read in {} ms", files(count(chains)), ms(t1 - t0), ms(pending.connectNanos()),
                     ms(t2 - t1), ms(t3 - t2));

@@ -18,6 +18,7 @@ public final class JdbcSchemaHistory implements SchemaHistory {
     public static final String TABLE = "pgwarden_schema_history";
     private static final String UNDEFINED_TABLE = "42P01";
     private static final String UNDEFINED_SCHEMA = "3F000";
+    private static final String UNDEFINED_COLUMN = "42703";
 
     private final Connection connection;
     private final String schema;
@@ -37,18 +38,33 @@ public final class JdbcSchemaHistory implements SchemaHistory {
 
     @Override
     public List<AppliedMigration> readAll() throws SQLException {
+        try {
+            return readAll(true);
+        } catch (SQLException e) {
+            if (!UNDEFINED_COLUMN.equals(e.getSQLState())) {
+                throw e;
+            }
+            if (!connection.getAutoCommit()) {
+                connection.rollback();
+            }
+            return readAll(false); // a table of a pgwarden before adoption: no adopted_from column until the next apply
+        }
+    }
+
+    private List<AppliedMigration> readAll(boolean withAdoption) throws SQLException {
         List<AppliedMigration> rows = new ArrayList<>();
         try (Statement s = connection.createStatement();
              ResultSet rs = s.executeQuery("SELECT installed_rank, group_name, version, description, type, script,"
-                     + " checksum, installed_by, installed_on, execution_time_ms, success, error FROM " + qualified
-                     + " ORDER BY installed_rank")) {
+                     + " checksum, installed_by, installed_on, execution_time_ms, success, error"
+                     + (withAdoption ? ", adopted_from" : "") + " FROM " + qualified + " ORDER BY installed_rank")) {
             while (rs.next()) {
                 int checksum = rs.getInt(7);
                 Integer cs = rs.wasNull() ? null : checksum;
                 Timestamp on = rs.getTimestamp(9);
                 rows.add(new AppliedMigration(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         MigrationType.valueOf(rs.getString(5)), rs.getString(6), cs, rs.getString(8),
-                        on == null ? null : on.toInstant(), rs.getInt(10), rs.getBoolean(11), rs.getString(12)));
+                        on == null ? null : on.toInstant(), rs.getInt(10), rs.getBoolean(11), rs.getString(12),
+                        withAdoption ? rs.getString(13) : null));
             }
         } catch (SQLException e) {
             if (UNDEFINED_TABLE.equals(e.getSQLState()) || UNDEFINED_SCHEMA.equals(e.getSQLState())) {
@@ -101,7 +117,47 @@ public final class JdbcSchemaHistory implements SchemaHistory {
                     + " installed_on timestamptz NOT NULL DEFAULT now(),"
                     + " execution_time_ms integer NOT NULL,"
                     + " success boolean NOT NULL,"
-                    + " error text)");
+                    + " error text,"
+                    + " adopted_from text)");
+            // tables created before adoption existed; IF NOT EXISTS: a no-op (no lock held past the check) afterwards
+            s.execute("ALTER TABLE " + qualified + " ADD COLUMN IF NOT EXISTS adopted_from text");
+        }
+    }
+
+    @Override
+    public void adopt(List<AppliedMigration> rows) throws SQLException {
+        boolean auto = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + qualified + " (group_name, version,"
+                + " description, type, script, checksum, installed_by, installed_on, execution_time_ms, success, error,"
+                + " adopted_from) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
+            for (AppliedMigration r : rows) {
+                ps.setString(1, r.group());
+                ps.setString(2, r.version());
+                ps.setString(3, r.description());
+                ps.setString(4, r.type().name());
+                ps.setString(5, r.script());
+                if (r.checksum() == null) {
+                    ps.setNull(6, Types.INTEGER);
+                } else {
+                    ps.setInt(6, r.checksum());
+                }
+                ps.setString(7, r.installedBy() == null ? "flyway" : r.installedBy());
+                ps.setTimestamp(8, r.installedOn() == null ? new Timestamp(System.currentTimeMillis())
+                        : Timestamp.from(r.installedOn()));
+                ps.setInt(9, r.executionTimeMs());
+                ps.setBoolean(10, r.success());
+                ps.setString(11, r.error());
+                ps.setString(12, r.adoptedFrom());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+            connection.commit();
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(auto);
         }
     }
 

@@ -31,7 +31,8 @@ public final class Placeholders {
         Map<String, String> v = new HashMap<>();
         builtIns.forEach((k, val) -> v.put(k.toLowerCase(Locale.ROOT), val));
         user.forEach((k, val) -> v.put(k.toLowerCase(Locale.ROOT), val));
-        String known = user.isEmpty() ? "none given" : String.join(", ", new TreeMap<>(user).keySet());
+        String known = user.isEmpty() ? "no --placeholder was given"
+                : "placeholders given: " + String.join(", ", new TreeMap<>(user).keySet());
         return new Placeholders(v, known);
     }
 
@@ -47,7 +48,7 @@ public final class Placeholders {
         String v = values.get(name.toLowerCase(Locale.ROOT));
         if (v == null) {
             throw new PgWardenException(ErrorCode.INVALID_INPUT, "Migration " + script + " line " + line
-                    + ": placeholder ${" + name + "} has no value (placeholders given: " + hint + "). Give it one with"
+                    + ": placeholder ${" + name + "} has no value (" + hint + "). Give it one with"
                     + " --placeholder " + name + "=VALUE (or MIGRATE_PLACEHOLDERS=" + name + "=VALUE,...), or turn"
                     + " replacement off with --no-placeholders; nothing was applied.");
         }

@@ -326,7 +326,7 @@ class MigrateApplyIT {
 
         assertThat(apply.exitCode()).isEqualTo(2);
         assertThat(apply.err()).isEqualTo("error: Migration V2__placeholder.sql line 1: placeholder ${owner} has no"
-                + " value (placeholders given: none given). Give it one with --placeholder owner=VALUE (or"
+                + " value (no --placeholder was given). Give it one with --placeholder owner=VALUE (or"
                 + " MIGRATE_PLACEHOLDERS=owner=VALUE,...), or turn replacement off with --no-placeholders; nothing was"
                 + " applied." + System.lineSeparator());
         assertThat(column(pg.spec(), "SELECT count(*) FROM pg_database WHERE datname = '" + spec.database() + "'"))
