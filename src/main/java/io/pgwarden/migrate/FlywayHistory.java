@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Reads Flyway's history table ({@code flyway_schema_history}, or the table given) as pgwarden history rows of the
- * root chain, to adopt a database Flyway migrated. Read only: Flyway's table is never written. Flyway's row types map
+ * Reads Flyway's history table ({@code flyway_schema_history}, or the table given) as pgwarden history rows (of the
+ * root chain; of group {@code sub} for a file Flyway found in subdirectory {@code sub/}), to adopt a database Flyway migrated. Read only: Flyway's table is never written. Flyway's row types map
  * to pgwarden's: {@code SQL} (and Java migrations) with a version → versioned, without → repeatable,
  * {@code SQL_BASELINE} → baseline migration, {@code BASELINE} (Flyway's baseline command) → baseline; Flyway's
  * {@code SCHEMA} marker is skipped and a {@code DELETE} row (Flyway's repair of a missing migration) removes the rows
@@ -71,7 +71,10 @@ final class FlywayHistory {
                 String error = success ? null : script + ": failed in Flyway (Flyway: \"Detected failed migration to"
                         + " version " + version + " (" + description + "). Please remove any half-completed changes"
                         + " then run repair to fix the schema history.\")";
-                rows.add(new AppliedMigration(rank, "", version, description == null ? "" : description, t,
+                // a file of a subdirectory (Flyway: one chain, script "sub/V1__x.sql") belongs to pgwarden's group "sub"
+                String group = script != null && script.indexOf('/') > 0 && script.indexOf('/') == script.lastIndexOf('/')
+                        ? script.substring(0, script.indexOf('/')) : "";
+                rows.add(new AppliedMigration(rank, group, version, description == null ? "" : description, t,
                         t == MigrationType.BASELINE ? "<< baseline >>" : script, cs, rs.getString(7),
                         on == null ? null : on.toInstant(), rs.getInt(9), success, error, tableName() + " rank " + rank));
             }

@@ -169,6 +169,7 @@ public final class MigrationExecutor {
             batch.add(null); // the history row
             flush(st, batch, earlier);
         }
+        progress.current = null; // a failure now is the commit's (a deferred constraint), not a statement's
         connection.commit();
     }
 

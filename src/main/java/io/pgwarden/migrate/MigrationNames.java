@@ -42,6 +42,13 @@ final class MigrationNames {
     private MigrationNames() {
     }
 
+    /** Flyway's SQL callbacks: {@code beforeMigrate.sql}, {@code afterMigrate__grants.sql}, {@code afterEachMigrate.sql}... */
+    static boolean isFlywayCallback(String name) {
+        return (name.startsWith("before") || name.startsWith("after")) && name.length() > 10
+                && Character.isUpperCase(name.charAt(name.startsWith("before") ? 6 : 5))
+                && name.matches("(before|after)[A-Za-z]+(__.*)?\\.sql");
+    }
+
     static boolean isSql(String name) {
         return name.regionMatches(true, name.length() - 4, ".sql", 0, 4);
     }

@@ -75,7 +75,9 @@ public final class MigrationResolver {
                 readGroup(entry, name, found, problems);
             } else if (MigrationNames.isSql(name)) {
                 MigrationNames.Parsed p = MigrationNames.parseTopLevel(name);
-                if (p == null) {
+                if (p == null && MigrationNames.isFlywayCallback(name)) {
+                    skipCallback(name);
+                } else if (p == null) {
                     problems.add(name + ": not a migration file name; " + MigrationNames.ACCEPTED + ".");
                 } else {
                     found.add(new Found(p.group() == null ? "" : p.group(), p, entry));
@@ -109,13 +111,20 @@ public final class MigrationResolver {
                         + " move its files up into " + group + "/ or into a group of their own.");
             } else if (MigrationNames.isSql(name)) {
                 MigrationNames.Parsed p = MigrationNames.parseInChain(name);
-                if (p == null) {
+                if (p == null && MigrationNames.isFlywayCallback(name)) {
+                    skipCallback(group + "/" + name);
+                } else if (p == null) {
                     problems.add(group + "/" + name + ": not a migration file name; " + MigrationNames.ACCEPTED + ".");
                 } else {
                     found.add(new Found(group, p, entry));
                 }
             }
         }
+    }
+
+    private void skipCallback(String name) {
+        log.warn("{} in {} is a Flyway SQL callback; pgwarden runs no callbacks, so it is not run (move what it does"
+                + " into a repeatable R__ file)", name, dir);
     }
 
     /** A file whose name was accepted, before its content is read. */

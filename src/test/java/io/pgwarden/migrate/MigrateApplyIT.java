@@ -332,7 +332,7 @@ class MigrateApplyIT {
         assertThat(column(pg.spec(), "SELECT count(*) FROM pg_database WHERE datname = '" + spec.database() + "'"))
                 .containsExactly("0");
 
-        write(dir, "V2__own_transaction.sql", "CREATE TABLE t (id int);\n");
+        write(dir, "V2__placeholder.sql", "CREATE TABLE t (id int);\n");
         var mixed = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
 
         assertThat(mixed.exitCode()).isEqualTo(2);
@@ -347,7 +347,7 @@ class MigrateApplyIT {
         assertThat(fixed.exitCode()).as(fixed.err()).isZero();
         assertThat(fixed.out()).contains("Applied 3 migrations, 0 failed, 0 already applied.");
         assertThat(column(spec, "SELECT script FROM pgwarden_schema_history WHERE success ORDER BY installed_rank"))
-                .containsExactly("V1__ok.sql", "V2__own_transaction.sql", "V3__mixed.sql");
+                .containsExactly("V1__ok.sql", "V2__placeholder.sql", "V3__mixed.sql");
     }
 
     @Test

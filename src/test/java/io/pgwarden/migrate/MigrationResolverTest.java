@@ -145,6 +145,8 @@ class MigrationResolverTest {
         write("R__views.sql", "SELECT 0;");
         write("gcp_001_schema.sql", "CREATE SCHEMA gcp;");
         write("b2_001_x.sql", "SELECT 2;");
+        write("afterMigrate.sql", "GRANT SELECT ON ALL TABLES IN SCHEMA public TO PUBLIC;"); // Flyway callbacks: skipped
+        write("gcp/beforeEachMigrate__log.sql", "SELECT 1;");
         List<MigrationChain> chains = new MigrationResolver(dir).resolve();
         assertThat(chains).extracting(MigrationChain::group).containsExactly("", "b2", "gcp");
         MigrationChain root = chains.get(0);
