@@ -31,17 +31,18 @@ public final class MigrateOptions {
     String dir;
 
     @Option(names = "--schema", paramLabel = "SCHEMA",
-            description = "Schema of the history table pgwarden_schema_history. Env: MIGRATE_SCHEMA. Default: public.")
+            description = "Schema of the history table pgwarden_schema_history, first in the search_path the files run"
+                    + " with (Flyway's defaultSchema); created when missing. Env: MIGRATE_SCHEMA. Default: public.")
     String schema;
 
     @Option(names = "--placeholder", paramLabel = "NAME=VALUE",
-            description = "Value of Flyway's ${NAME} placeholder in the files (repeatable); Flyway's built-ins"
-                    + " ${flyway:defaultSchema}, ${flyway:user}, ${flyway:database}, ${flyway:timestamp},"
-                    + " ${flyway:filename} and ${flyway:table} are always there. An unknown placeholder is an error."
+            description = "Value of Flyway's $${NAME} placeholder in the files (repeatable); Flyway's built-ins"
+                    + " $${flyway:defaultSchema}, $${flyway:user}, $${flyway:database}, $${flyway:timestamp},"
+                    + " $${flyway:filename} and $${flyway:table} are always there. An unknown placeholder is an error."
                     + " Env: MIGRATE_PLACEHOLDERS=NAME=VALUE,NAME=VALUE.")
     java.util.List<String> placeholder = new java.util.ArrayList<>();
 
-    @Option(names = "--no-placeholders", description = "Leave ${...} in the files as written (Flyway's"
+    @Option(names = "--no-placeholders", description = "Leave $${...} in the files as written (Flyway's"
             + " placeholderReplacement=false).")
     boolean noPlaceholders;
 
