@@ -51,6 +51,11 @@ public final class MigrateOptions {
                     + " Env: MIGRATE_FLYWAY_TABLE. Default: flyway_schema_history.")
     String flywayTable;
 
+    @Option(names = "--one-chain",
+            description = "Read subdirectories (at any depth) as part of one chain ordered by version, as Flyway reads a"
+                    + " location, instead of one independent chain per subdirectory. Env: MIGRATE_ONE_CHAIN=true.")
+    boolean oneChain;
+
     /** For the read-only subcommands (info, validate, plan), which never take the lock. */
     MigrationSettings settings(ConfigSources sources) {
         return settings(sources, null);
@@ -95,11 +100,13 @@ public final class MigrateOptions {
             }
             return s;
         }, "--flyway-table", flywayTable, "MIGRATE_FLYWAY_TABLE");
+        boolean one = sources.resolve(problems, false, InputParsers::bool, "--one-chain", oneChain ? "true" : null,
+                "MIGRATE_ONE_CHAIN");
         problems.throwIfAny();
         if (pwFile != null) {
             spec = spec.withUser(spec.user(), io.pgwarden.instance.PasswordFile.read(pwFile));
         }
-        return new MigrationSettings(spec, directory, sch, timeout, values, !noPlaceholders, fwTable);
+        return new MigrationSettings(spec, directory, sch, timeout, values, !noPlaceholders, fwTable, one);
     }
 
     /** {@code --placeholder NAME=VALUE ...}, else {@code MIGRATE_PLACEHOLDERS=NAME=VALUE,...}. */

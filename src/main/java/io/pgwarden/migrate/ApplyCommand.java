@@ -55,7 +55,7 @@ public final class ApplyCommand {
         PendingSession pending = PendingSession.start(settings, clock); // connects while the files are read
         List<MigrationChain> chains;
         try {
-            chains = new MigrationResolver(settings.dir()).resolve();
+            chains = new MigrationResolver(settings).resolve();
         } catch (RuntimeException | Error e) {
             pending.abandon();
             throw e;

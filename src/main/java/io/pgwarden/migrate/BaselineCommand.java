@@ -71,7 +71,7 @@ public final class BaselineCommand {
     }
 
     public BaselineResult execute() {
-        var chains = new MigrationResolver(settings.dir()).resolve();
+        var chains = new MigrationResolver(settings).resolve();
         List<String> groups = targets(chains);
         try (MigrationSession session = MigrationSession.open(settings, true, clock)) {
             session.lockAndPrepare();

@@ -26,11 +26,14 @@ final class FlywayHistory {
     private final Connection connection;
     private final String schema;
     private final String table;
+    private final boolean oneChain;
 
-    FlywayHistory(Connection connection, String schema, String table) {
+    /** @param oneChain the files of subdirectories are read into the root chain (no group per subdirectory) */
+    FlywayHistory(Connection connection, String schema, String table, boolean oneChain) {
         this.connection = connection;
         this.schema = schema;
         this.table = table;
+        this.oneChain = oneChain;
     }
 
     String tableName() {
@@ -72,7 +75,7 @@ final class FlywayHistory {
                         + " version " + version + " (" + description + "). Please remove any half-completed changes"
                         + " then run repair to fix the schema history.\")";
                 // a file of a subdirectory (Flyway: one chain, script "sub/V1__x.sql") belongs to pgwarden's group "sub"
-                String group = script != null && script.indexOf('/') > 0 && script.indexOf('/') == script.lastIndexOf('/')
+                String group = !oneChain && script != null && script.indexOf('/') > 0 && script.indexOf('/') == script.lastIndexOf('/')
                         ? script.substring(0, script.indexOf('/')) : "";
                 rows.add(new AppliedMigration(rank, group, version, description == null ? "" : description, t,
                         t == MigrationType.BASELINE ? "<< baseline >>" : script, cs, rs.getString(7),

@@ -119,7 +119,14 @@ public final class JdbcSchemaHistory implements SchemaHistory {
                     + " success boolean NOT NULL,"
                     + " error text,"
                     + " adopted_from text)");
-            // tables created before adoption existed; IF NOT EXISTS: a no-op (no lock held past the check) afterwards
+            // a table created before adoption existed gets the column; asked first, as ALTER TABLE would lock the table
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass("
+                    + literal(qualified) + ") AND attname = 'adopted_from' AND NOT attisdropped")) {
+                rs.next();
+                if (rs.getInt(1) > 0) {
+                    return;
+                }
+            }
             s.execute("ALTER TABLE " + qualified + " ADD COLUMN IF NOT EXISTS adopted_from text");
         }
     }

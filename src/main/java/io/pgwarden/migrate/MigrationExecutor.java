@@ -14,7 +14,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.postgresql.PGConnection;
@@ -127,10 +126,20 @@ public final class MigrationExecutor {
         void saw(SqlStatement s) {
             current = s;
             if (!searchPathChanged) {
-                searchPathChanged = s.sql().contains("search_path") || s.sql().contains("SEARCH_PATH")
-                        || s.sql().toLowerCase(Locale.ROOT).contains("search_path");
+                searchPathChanged = mentionsSearchPath(s.sql());
             }
         }
+    }
+
+    /** Whether {@code sql} mentions search_path in any case, without copying it. */
+    static boolean mentionsSearchPath(String sql) {
+        String word = "search_path";
+        for (int i = sql.indexOf('_'); i >= 0; i = sql.indexOf('_', i + 1)) {
+            if (i >= 6 && sql.regionMatches(true, i - 6, word, 0, word.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

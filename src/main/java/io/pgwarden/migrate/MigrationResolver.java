@@ -30,15 +30,26 @@ public final class MigrationResolver {
 
     private final Path dir;
     private final String consequence;
+    private final boolean oneChain;
 
     public MigrationResolver(Path dir) {
-        this(dir, SqlScript.NOTHING_APPLIED);
+        this(dir, SqlScript.NOTHING_APPLIED, false);
     }
 
-    /** @param consequence ends the refusal of unusable files, e.g. "nothing was applied" */
-    MigrationResolver(Path dir, String consequence) {
+    /** The directory of {@code settings}, read as one chain when it says so ({@code --one-chain}). */
+    public MigrationResolver(MigrationSettings settings) {
+        this(settings.dir(), SqlScript.NOTHING_APPLIED, settings.oneChain());
+    }
+
+    /**
+     * @param consequence ends the refusal of unusable files, e.g. "nothing was applied"
+     * @param oneChain    subdirectories at any depth belong to the root chain (scripts {@code sub/V1__x.sql}, ordered
+     *                    by version with the other files), as Flyway reads a location; no flattened group keys
+     */
+    MigrationResolver(Path dir, String consequence, boolean oneChain) {
         this.dir = dir;
         this.consequence = consequence;
+        this.oneChain = oneChain;
     }
 
     /** The directory that holds the files right now: {@code dir/..data}'s target for a ConfigMap, else {@code dir}. */
@@ -72,15 +83,19 @@ public final class MigrationResolver {
             String name = entry.getFileName().toString();
             // A name ending in .sql is taken for a file without a stat call: thousands of files list faster.
             if (!MigrationNames.isSql(name) && Files.isDirectory(entry)) {
-                readGroup(entry, name, found, problems);
+                if (oneChain) {
+                    readTree(entry, name, found, problems);
+                } else {
+                    readGroup(entry, name, found, problems);
+                }
             } else if (MigrationNames.isSql(name)) {
-                MigrationNames.Parsed p = MigrationNames.parseTopLevel(name);
+                MigrationNames.Parsed p = oneChain ? MigrationNames.parseInChain(name) : MigrationNames.parseTopLevel(name);
                 if (p == null && MigrationNames.isFlywayCallback(name)) {
                     skipCallback(name);
                 } else if (p == null) {
                     problems.add(name + ": not a migration file name; " + MigrationNames.ACCEPTED + ".");
                 } else {
-                    found.add(new Found(p.group() == null ? "" : p.group(), p, entry));
+                    found.add(new Found(p.group() == null ? "" : p.group(), p, entry, null));
                 }
             } else {
                 log.debug("ignoring {} in {}: not a .sql file", name, dir);
@@ -116,7 +131,7 @@ public final class MigrationResolver {
                 } else if (p == null) {
                     problems.add(group + "/" + name + ": not a migration file name; " + MigrationNames.ACCEPTED + ".");
                 } else {
-                    found.add(new Found(group, p, entry));
+                    found.add(new Found(group, p, entry, null));
                 }
             }
         }
@@ -127,9 +142,36 @@ public final class MigrationResolver {
                 + " into a repeatable R__ file)", name, dir);
     }
 
-    /** A file whose name was accepted, before its content is read. */
-    private record Found(String group, MigrationNames.Parsed name, Path path) {
+    /** {@code --one-chain}: every file below {@code directory} (any depth) belongs to the root chain. */
+    private void readTree(Path directory, String relative, List<Found> found, List<String> problems) {
+        for (Path entry : sortedEntries(directory, problems)) {
+            String name = entry.getFileName().toString();
+            String path = relative + "/" + name;
+            if (!MigrationNames.isSql(name) && Files.isDirectory(entry)) {
+                readTree(entry, path, found, problems);
+            } else if (MigrationNames.isSql(name)) {
+                MigrationNames.Parsed p = MigrationNames.parseInChain(name);
+                if (p == null && MigrationNames.isFlywayCallback(name)) {
+                    skipCallback(path);
+                } else if (p == null) {
+                    problems.add(path + ": not a migration file name; " + MigrationNames.ACCEPTED + ".");
+                } else {
+                    found.add(new Found("", p, entry, path));
+                }
+            }
+        }
+    }
+
+    /**
+     * A file whose name was accepted, before its content is read.
+     *
+     * @param relative its path below the directory in one-chain mode (its script), else null
+     */
+    private record Found(String group, MigrationNames.Parsed name, Path path, String relative) {
         String script() {
+            if (relative != null) {
+                return relative;
+            }
             return group.isEmpty() ? name.fileName() : group + "/" + name.fileName();
         }
     }

@@ -78,7 +78,7 @@ final class MigrationSession implements AutoCloseable {
     }
 
     private FlywayHistory flyway() {
-        return new FlywayHistory(connection, settings.schema(), settings.flywayTableName());
+        return new FlywayHistory(connection, settings.schema(), settings.flywayTableName(), settings.oneChain());
     }
 
     /**

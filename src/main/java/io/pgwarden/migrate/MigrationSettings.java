@@ -21,9 +21,11 @@ import java.util.Objects;
  * @param placeholderReplacement false: {@code ${...}} is left as written (--no-placeholders)
  * @param flywayTable            the Flyway history table to adopt, in {@code schema}; null for Flyway's default,
  *                               {@value #FLYWAY_TABLE}
+ * @param oneChain               subdirectories (any depth) are part of the root chain, as Flyway reads a location,
+ *                               instead of independent groups
  */
 public record MigrationSettings(ConnectionSpec spec, Path dir, String schema, Duration lockTimeout,
-        Map<String, String> placeholders, boolean placeholderReplacement, String flywayTable) {
+        Map<String, String> placeholders, boolean placeholderReplacement, String flywayTable, boolean oneChain) {
     /** Default schema of the history table. */
     public static final String DEFAULT_SCHEMA = "public";
     /** Long enough for a rollout's other pods to finish typical migrations; long ones should raise it. */
@@ -41,7 +43,7 @@ public record MigrationSettings(ConnectionSpec spec, Path dir, String schema, Du
 
     /** Without placeholders of the user's (built-ins still replaced) and with Flyway's default history table. */
     public MigrationSettings(ConnectionSpec spec, Path dir, String schema, Duration lockTimeout) {
-        this(spec, dir, schema, lockTimeout, Map.of(), true, null);
+        this(spec, dir, schema, lockTimeout, Map.of(), true, null, false);
     }
 
     /** The Flyway history table looked for when pgwarden's own history is empty. */

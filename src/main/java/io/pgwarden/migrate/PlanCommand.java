@@ -27,7 +27,7 @@ public final class PlanCommand {
     }
 
     public PlanResult execute() {
-        var chains = new MigrationResolver(settings.dir(), APPLY_WOULD_REFUSE).resolve();
+        var chains = new MigrationResolver(settings.dir(), APPLY_WOULD_REFUSE, settings.oneChain()).resolve();
         try (MigrationSession session = MigrationSession.open(settings, false, clock)) {
             List<ChainReport> reports = session.reports(chains);
             int major = session.missing() ? DEFAULT_MAJOR : session.serverMajor();

@@ -20,7 +20,7 @@ public final class RepairCommand {
     }
 
     public RepairResult execute() {
-        var chains = new MigrationResolver(settings.dir()).resolve();
+        var chains = new MigrationResolver(settings).resolve();
         try (MigrationSession session = MigrationSession.open(settings, false, clock)) {
             if (session.missing()) {
                 return new RepairResult(List.of());

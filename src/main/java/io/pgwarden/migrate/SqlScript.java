@@ -60,9 +60,8 @@ public record SqlScript(ResolvedMigration migration, List<SqlStatement> statemen
         Placeholders p = placeholders == null ? null : placeholders.forFile(m);
         try {
             if (Files.size(m.path()) <= IN_MEMORY_LIMIT) {
-                try (Reader r = reader(m)) {
-                    return of(m, SqlSplitter.split(r, serverMajor, p, m.script()), consequence, p, serverMajor);
-                }
+                String text = new String(Files.readAllBytes(m.path()), StandardCharsets.UTF_8);
+                return of(m, SqlSplitter.split(text, serverMajor, p, m.script()), consequence, p, serverMajor);
             }
             Kinds k = new Kinds();
             try (Reader r = reader(m)) {

@@ -40,7 +40,8 @@ public final class SqlSplitter {
     private final String script;
     /** The part of the file read and not yet dropped; {@code base} is the file offset of its first char. */
     private final StringBuilder buf = new StringBuilder();
-    private final char[] chunk = new char[8192];
+    /** Allocated on the first read from {@code in}: a file split from memory needs none. */
+    private char[] chunk;
     private long base;
     private boolean eof;
     private long pos;
@@ -50,7 +51,20 @@ public final class SqlSplitter {
     private boolean copyPending;
     private CopyDataReader copyReader;
 
+    /** Splits a file's whole text, already in memory (small files: no reader, no copying in chunks). */
+    SqlSplitter(String text, int serverMajor, Placeholders placeholders, String script) {
+        this(null, serverMajor, placeholders, script, text);
+    }
+
     SqlSplitter(Reader in, int serverMajor, Placeholders placeholders, String script) {
+        this(in, serverMajor, placeholders, script, null);
+    }
+
+    private SqlSplitter(Reader in, int serverMajor, Placeholders placeholders, String script, String text) {
+        if (text != null) {
+            buf.append(text);
+            eof = true;
+        }
         this.in = in;
         this.serverMajor = serverMajor;
         this.placeholders = placeholders;
@@ -62,12 +76,20 @@ public final class SqlSplitter {
 
     /** Splits {@code text}; {@code serverMajor} decides the few version-dependent transaction rules. */
     public static List<SqlStatement> split(String text, int serverMajor) {
-        return split(new StringReader(text), serverMajor, null, null);
+        return split(new SqlSplitter(text, serverMajor, null, null));
     }
 
     /** Splits everything {@code in} holds into a list, COPY data included in its statement. */
     static List<SqlStatement> split(Reader in, int serverMajor, Placeholders placeholders, String script) {
-        SqlSplitter s = new SqlSplitter(in, serverMajor, placeholders, script);
+        return split(new SqlSplitter(in, serverMajor, placeholders, script));
+    }
+
+    /** Splits a whole text into a list, COPY data included in its statement. */
+    static List<SqlStatement> split(String text, int serverMajor, Placeholders placeholders, String script) {
+        return split(new SqlSplitter(text, serverMajor, placeholders, script));
+    }
+
+    private static List<SqlStatement> split(SqlSplitter s) {
         List<SqlStatement> out = new ArrayList<>();
         try {
             for (SqlStatement st = s.next(); st != null; st = s.next()) {
@@ -339,6 +361,9 @@ public final class SqlSplitter {
     }
 
     private void fill() {
+        if (chunk == null) {
+            chunk = new char[8192];
+        }
         try {
             int n = in.read(chunk);
             if (n < 0) {

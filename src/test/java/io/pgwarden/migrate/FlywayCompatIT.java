@@ -116,6 +116,8 @@ class FlywayCompatIT {
         var info = cli("migrate", "info", "--url", url(byFlyway), "--dir", dir.toString(), "--schema", "app");
         assertThat(info.out()).containsPattern("\\(root\\)\\s+2\\s+own transactions\\s+applied")
                 .containsPattern("\\(root\\)\\s+R\\s+views\\s+applied");
+        assertThat(cli("migrate", "info", "--format", "json", "--url", url(byFlyway), "--dir", dir.toString(),
+                "--schema", "app").out()).contains("\"adoptedFrom\" : \"app.flyway_schema_history rank 2\"");
         // Flyway keeps running on its own table too: nothing pending for it either
         assertThat(flyway(byFlyway, "app", Map.of("owner", "alice")).info().pending()).isEmpty();
 

@@ -207,4 +207,20 @@ class MigrationResolverTest {
         assertThat(withHistory.migrations()).filteredOn(i -> i.type() == MigrationType.BASELINE_MIGRATION)
                 .extracting(i -> i.state().label()).containsExactly("not used", "not used");
     }
+
+    @Test
+    void oneChainReadsSubdirectoriesAtAnyDepthIntoTheRootChainAsFlywayDoes() throws IOException {
+        write("V1__root.sql", "SELECT 1;");
+        write("release2/V2__two.sql", "SELECT 2;");
+        write("release10/V10__ten.sql", "SELECT 10;");
+        write("release2/deeper/V3__three.sql", "SELECT 3;");
+        write("release2/R__views.sql", "SELECT 0;");
+        List<MigrationChain> chains = new MigrationResolver(dir, "nothing was applied", true).resolve();
+        assertThat(chains).extracting(MigrationChain::group).containsExactly("");
+        assertThat(chains.get(0).versioned()).extracting(ResolvedMigration::script).containsExactly("V1__root.sql",
+                "release2/V2__two.sql", "release2/deeper/V3__three.sql", "release10/V10__ten.sql");
+        assertThat(chains.get(0).repeatable()).extracting(ResolvedMigration::script).containsExactly("release2/R__views.sql");
+        assertThatThrownBy(() -> new MigrationResolver(dir).resolve()).as("without it, nesting stays one level")
+                .hasMessageContaining("release2/deeper: directories nest one level only");
+    }
 }
