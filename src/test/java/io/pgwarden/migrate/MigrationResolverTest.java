@@ -223,4 +223,27 @@ class MigrationResolverTest {
         assertThatThrownBy(() -> new MigrationResolver(dir).resolve()).as("without it, nesting stays one level")
                 .hasMessageContaining("release2/deeper: directories nest one level only");
     }
+
+    @Test
+    void checksumsStreamedInChunksEqualTheWholeFilesAndFlywaysIgnoresEveryLineEnding() {
+        byte[] content = "\uFEFFa\r\nb\r\rc\nd\r".getBytes(StandardCharsets.UTF_8);
+        Checksums.FileChecksums whole = digest(content, content.length);
+        for (int chunk = 1; chunk < content.length; chunk++) {
+            assertThat(digest(content, chunk)).as("chunks of %d bytes", chunk).isEqualTo(whole);
+        }
+        assertThat(whole.pgwarden()).isEqualTo(Checksums.of("a\nb\n\nc\nd\n".getBytes(StandardCharsets.UTF_8)));
+        java.util.zip.CRC32 lines = new java.util.zip.CRC32(); // Flyway: each line's bytes, no terminators
+        lines.update("abcd".getBytes(StandardCharsets.UTF_8));
+        assertThat(whole.flyway()).isEqualTo((int) lines.getValue());
+        assertThat(digest(new byte[] {(byte) 0xEF, (byte) 0xBB}, 1)).as("a start that only looks like a BOM is content")
+                .isEqualTo(digest(new byte[] {(byte) 0xEF, (byte) 0xBB}, 2));
+    }
+
+    private static Checksums.FileChecksums digest(byte[] content, int chunk) {
+        Checksums.Digest d = new Checksums.Digest();
+        for (int i = 0; i < content.length; i += chunk) {
+            d.update(content, i, Math.min(chunk, content.length - i));
+        }
+        return d.finish();
+    }
 }
