@@ -43,6 +43,16 @@ final class FlywayHistory {
     /** The rows, in Flyway's installation order; empty when the table does not exist. */
     List<AppliedMigration> read() throws SQLException {
         List<AppliedMigration> rows = new ArrayList<>();
+        // asked first (to_regclass), so a database Flyway never touched leaves no ERROR line in the server log
+        try (java.sql.PreparedStatement ps = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, SqlIdentifiers.quote(schema) + "." + SqlIdentifiers.quote(table));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    return rows;
+                }
+            }
+        }
         String sql = "SELECT installed_rank, version, description, type, script, checksum, installed_by, installed_on,"
                 + " execution_time, success FROM " + SqlIdentifiers.quote(schema) + "." + SqlIdentifiers.quote(table)
                 + " ORDER BY installed_rank";

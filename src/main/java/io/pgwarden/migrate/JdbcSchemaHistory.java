@@ -18,7 +18,6 @@ public final class JdbcSchemaHistory implements SchemaHistory {
     public static final String TABLE = "pgwarden_schema_history";
     private static final String UNDEFINED_TABLE = "42P01";
     private static final String UNDEFINED_SCHEMA = "3F000";
-    private static final String UNDEFINED_COLUMN = "42703";
 
     private final Connection connection;
     private final String schema;
@@ -36,23 +35,38 @@ public final class JdbcSchemaHistory implements SchemaHistory {
         return schema + "." + TABLE;
     }
 
-    @Override
-    public List<AppliedMigration> readAll() throws SQLException {
-        try {
-            return readAll(true);
-        } catch (SQLException e) {
-            if (!UNDEFINED_COLUMN.equals(e.getSQLState())) {
-                throw e;
+    /** Set once the table is known to exist: then it is read without asking first. */
+    private boolean exists;
+    /** Whether the table has the adopted_from column (tables of a pgwarden before adoption get it on the next apply). */
+    private boolean adoptedFromColumn;
+
+    /**
+     * Whether the table exists, asked (to_regclass) before it is read, so that a first run leaves no
+     * "ERROR: relation ... does not exist" in the server log; the same query asks for the adopted_from column.
+     */
+    private boolean exists() throws SQLException {
+        if (!exists) {
+            try (PreparedStatement ps = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL, EXISTS (SELECT 1"
+                    + " FROM pg_attribute WHERE attrelid = to_regclass(?) AND attname = 'adopted_from' AND NOT attisdropped)")) {
+                ps.setString(1, qualified);
+                ps.setString(2, qualified);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    exists = rs.getBoolean(1);
+                    adoptedFromColumn = rs.getBoolean(2);
+                }
             }
-            if (!connection.getAutoCommit()) {
-                connection.rollback();
-            }
-            return readAll(false); // a table of a pgwarden before adoption: no adopted_from column until the next apply
         }
+        return exists;
     }
 
-    private List<AppliedMigration> readAll(boolean withAdoption) throws SQLException {
+    @Override
+    public List<AppliedMigration> readAll() throws SQLException {
         List<AppliedMigration> rows = new ArrayList<>();
+        if (!exists()) {
+            return rows;
+        }
+        boolean withAdoption = adoptedFromColumn;
         try (Statement s = connection.createStatement();
              ResultSet rs = s.executeQuery("SELECT installed_rank, group_name, version, description, type, script,"
                      + " checksum, installed_by, installed_on, execution_time_ms, success, error"
@@ -82,6 +96,9 @@ public final class JdbcSchemaHistory implements SchemaHistory {
     public Map<String, Integer> latestChecksums() throws SQLException {
         // In installation order, straight off the primary key: a later row of a script replaces an earlier one.
         Map<String, Integer> latest = new HashMap<>();
+        if (!exists()) {
+            return latest;
+        }
         try (Statement s = connection.createStatement();
              ResultSet rs = s.executeQuery("SELECT group_name, script, checksum, success FROM " + qualified
                      + " WHERE type <> 'BASELINE' ORDER BY installed_rank")) {
@@ -119,16 +136,15 @@ public final class JdbcSchemaHistory implements SchemaHistory {
                     + " success boolean NOT NULL,"
                     + " error text,"
                     + " adopted_from text)");
-            // a table created before adoption existed gets the column; asked first, as ALTER TABLE would lock the table
-            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass("
-                    + literal(qualified) + ") AND attname = 'adopted_from' AND NOT attisdropped")) {
-                rs.next();
-                if (rs.getInt(1) > 0) {
-                    return;
-                }
+            exists = false; // ask again: the table may have been there before, without the column
+            exists();
+            if (!adoptedFromColumn) {
+                // a table created before adoption existed; asked first, as ALTER TABLE would lock the table every run
+                s.execute("ALTER TABLE " + qualified + " ADD COLUMN IF NOT EXISTS adopted_from text");
+                adoptedFromColumn = true;
             }
-            s.execute("ALTER TABLE " + qualified + " ADD COLUMN IF NOT EXISTS adopted_from text");
         }
+        exists = true;
     }
 
     @Override
