@@ -44,6 +44,32 @@ public final class Checksums {
         return d.finish().flyway();
     }
 
+    /**
+     * Flyway's checksum of a repeatable file with its placeholders replaced, as Flyway records it for a repeatable
+     * migration when placeholder replacement is on (everywhere, comments included); null when a placeholder has no
+     * value here.
+     */
+    static Integer flywayReplaced(ResolvedMigration m, Placeholders placeholders) throws IOException {
+        String text = new String(java.nio.file.Files.readAllBytes(m.path()), java.nio.charset.StandardCharsets.UTF_8);
+        Placeholders p = placeholders.forFile(m);
+        StringBuilder out = new StringBuilder(text.length());
+        int at = 0;
+        for (int i = text.indexOf("${"); i >= 0; i = text.indexOf("${", at)) {
+            int end = text.indexOf('}', i + 2);
+            if (end < 0) {
+                break;
+            }
+            String value = p.lookup(text.substring(i + 2, end));
+            if (value == null) {
+                return null;
+            }
+            out.append(text, at, i).append(value);
+            at = end + 1;
+        }
+        out.append(text, at, text.length());
+        return flywayOf(out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** pgwarden's checksum of the file. */
     public static int of(Path file) throws IOException {
         return both(file).pgwarden();

@@ -65,11 +65,44 @@ final class MigrationSession implements AutoCloseable {
             if (rows.isEmpty()) {
                 rows = flywayRows;
             }
+            rows = withReplacedRepeatables(chains, rows);
         } catch (SQLException e) {
             throw failure("read the history table " + history.tableName() + " (or Flyway's "
                     + flyway().tableName() + ")", e);
         }
         return compare(chains, rows);
+    }
+
+    /**
+     * Flyway records a repeatable migration's checksum over its text with the placeholders replaced (and accepts the
+     * raw text's too): an adopted repeatable row that matches the file so is taken as matching the file's Flyway
+     * checksum, so a placeholder-bearing repeatable is not run again after adoption.
+     */
+    private List<AppliedMigration> withReplacedRepeatables(List<MigrationChain> chains, List<AppliedMigration> rows) {
+        Placeholders placeholders = settings.placeholderValues(io.pgwarden.core.Clock.SYSTEM);
+        if (placeholders == null || rows.stream().noneMatch(r -> r.adopted() && r.type() == MigrationType.REPEATABLE)) {
+            return rows;
+        }
+        Map<String, ResolvedMigration> files = new java.util.HashMap<>();
+        chains.forEach(c -> c.repeatable().forEach(f -> files.put(SchemaHistory.key(f.group(), f.script()), f)));
+        List<AppliedMigration> out = new ArrayList<>(rows.size());
+        for (AppliedMigration r : rows) {
+            ResolvedMigration f = files.get(SchemaHistory.key(r.group(), r.script()));
+            if (r.adopted() && r.type() == MigrationType.REPEATABLE && f != null && r.checksum() != null
+                    && !r.matches(f)) {
+                try {
+                    if (r.checksum().equals(Checksums.flywayReplaced(f, placeholders))) {
+                        r = new AppliedMigration(r.installedRank(), r.group(), r.version(), r.description(), r.type(),
+                                r.script(), f.flywayChecksum(), r.installedBy(), r.installedOn(), r.executionTimeMs(),
+                                r.success(), r.error(), r.adoptedFrom());
+                    }
+                } catch (java.io.IOException e) {
+                    log.debug("could not read {} to compare it with Flyway's checksum: {}", f.script(), e.getMessage());
+                }
+            }
+            out.add(r);
+        }
+        return out;
     }
 
     /** True when the last {@link #reports} read Flyway's history, not adopted yet. */

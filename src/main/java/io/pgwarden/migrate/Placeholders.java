@@ -43,6 +43,11 @@ public final class Placeholders {
         return new Placeholders(v, hint);
     }
 
+    /** The value of {@code ${name}}, or null when there is none. */
+    String lookup(String name) {
+        return values.get(name.toLowerCase(Locale.ROOT));
+    }
+
     /** The value of {@code ${name}} at {@code line} of {@code script}. */
     String value(String name, String script, int line) {
         String v = values.get(name.toLowerCase(Locale.ROOT));
