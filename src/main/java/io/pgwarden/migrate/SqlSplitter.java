@@ -34,16 +34,10 @@ public final class SqlSplitter {
     private static final int LONGEST_PLACEHOLDER = 256;
     private static final Pattern COPY_FROM_STDIN = Pattern.compile("(?is)\\s*COPY\\b.*\\bFROM\\s+STDIN\\b.*");
 
-    private final Reader in;
+    private final TextWindow window;
     private final int serverMajor;
     private final Placeholders placeholders;
     private final String script;
-    /** The part of the file read and not yet dropped; {@code base} is the file offset of its first char. */
-    private final StringBuilder buf = new StringBuilder();
-    /** Allocated on the first read from {@code in}: a file split from memory needs none. */
-    private char[] chunk;
-    private long base;
-    private boolean eof;
     private long pos;
     private int line = 1;
     /** Placeholders of the statement being read: start offset, end offset, replacement. */
@@ -53,19 +47,15 @@ public final class SqlSplitter {
 
     /** Splits a file's whole text, already in memory (small files: no reader, no copying in chunks). */
     SqlSplitter(String text, int serverMajor, Placeholders placeholders, String script) {
-        this(null, serverMajor, placeholders, script, text);
+        this(new TextWindow(text), serverMajor, placeholders, script);
     }
 
     SqlSplitter(Reader in, int serverMajor, Placeholders placeholders, String script) {
-        this(in, serverMajor, placeholders, script, null);
+        this(new TextWindow(in), serverMajor, placeholders, script);
     }
 
-    private SqlSplitter(Reader in, int serverMajor, Placeholders placeholders, String script, String text) {
-        if (text != null) {
-            buf.append(text);
-            eof = true;
-        }
-        this.in = in;
+    private SqlSplitter(TextWindow window, int serverMajor, Placeholders placeholders, String script) {
+        this.window = window;
         this.serverMajor = serverMajor;
         this.placeholders = placeholders;
         this.script = script == null ? "the file" : script;
@@ -132,8 +122,8 @@ public final class SqlSplitter {
         int parenDepth = 0;
         boolean routine = false;
         while (has(pos)) {
-            if (start < 0 && pos - base > COMPACT_AFTER) {
-                compact(pos - 2);
+            if (start < 0 && pos - window.base() > COMPACT_AFTER) {
+                window.compact(pos - 2);
             }
             char c = ch(pos);
             char next = ch(pos + 1);
@@ -255,7 +245,7 @@ public final class SqlSplitter {
 
     /** How many characters of the file are held right now (tests: memory stays bounded). */
     int windowSize() {
-        return buf.length();
+        return window.size();
     }
 
     /** The line the reading stopped at (the next statement's search starts here). */
@@ -337,50 +327,16 @@ public final class SqlSplitter {
                 + " psql; nothing was applied.");
     }
 
-    // --- the window over the file -------------------------------------------------------------------------------
-
-    /** True when the file has a character at offset {@code p}, reading more when needed. */
     private boolean has(long p) {
-        while (p >= base + buf.length()) {
-            if (eof) {
-                return false;
-            }
-            fill();
-        }
-        return true;
+        return window.has(p);
     }
 
-    /** The character at offset {@code p}, or NUL past the end. */
     private char ch(long p) {
-        return has(p) ? buf.charAt((int) (p - base)) : '\0';
+        return window.ch(p);
     }
 
     private String text(long from, long to) {
-        has(to - 1);
-        return buf.substring((int) (from - base), (int) (Math.min(to, base + buf.length()) - base));
-    }
-
-    private void fill() {
-        if (chunk == null) {
-            chunk = new char[8192];
-        }
-        try {
-            int n = in.read(chunk);
-            if (n < 0) {
-                eof = true;
-            } else {
-                buf.append(chunk, 0, n);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private void compact(long keepFrom) {
-        if (keepFrom > base) {
-            buf.delete(0, (int) (keepFrom - base));
-            base = keepFrom;
-        }
+        return window.text(from, to);
     }
 
     private void appendHead(StringBuilder head, long from) {
@@ -518,8 +474,8 @@ public final class SqlSplitter {
             if (!copyPending) {
                 return -1;
             }
-            if (pos - base > COMPACT_AFTER) {
-                compact(pos);
+            if (pos - window.base() > COMPACT_AFTER) {
+                window.compact(pos);
             }
             int n = 0;
             while (n < len) {
