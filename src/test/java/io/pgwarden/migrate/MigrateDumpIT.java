@@ -162,7 +162,7 @@ class MigrateDumpIT {
     }
 
     @Test
-    void aTwentyMegabyteSeedAppliesInASixteenMegabyteHeap() throws Exception {
+    void aTwentyMegabyteSeedAppliesInAThirtyTwoMegabyteHeap() throws Exception {
         Path seed = dir.resolve("V1__seed.sql");
         try (BufferedWriter w = Files.newBufferedWriter(seed, StandardCharsets.UTF_8)) {
             w.write("CREATE TABLE seed (id int PRIMARY KEY, name text, payload text);\n");
@@ -178,7 +178,7 @@ class MigrateDumpIT {
         assertThat(Files.size(seed)).isGreaterThan(20_000_000L);
         ConnectionSpec spec = pg.createDatabase("big_seed");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-Xmx16m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-cp",
+        Process child = new ProcessBuilder(java, "-Xmx32m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-cp",
                 System.getProperty("java.class.path"), "io.pgwarden.cli.Main", "migrate", "apply", "--url", url(spec),
                 "--dir", dir.toString()).redirectErrorStream(true).redirectOutput(work.resolve("out.txt").toFile()).start();
         assertThat(child.waitFor(5, TimeUnit.MINUTES)).isTrue();
