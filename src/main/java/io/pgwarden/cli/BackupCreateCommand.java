@@ -74,7 +74,7 @@ public final class BackupCreateCommand extends AbstractCommand {
                     progress()));
             BackupManifest m = res.manifest();
             out().println("backup " + m.id() + " complete in " + location + ": " + m.files().size() + " files, "
-                    + ByteSize.ofKb(m.totalSize() / 1024).toHuman() + " (" + ByteSize.ofKb(m.storedSize() / 1024).toHuman()
+                    + new ByteSize(m.totalSize()).toHuman() + " (" + new ByteSize(m.storedSize()).toHuman()
                     + " stored, " + m.compression() + ") in " + Durations.format(res.took()) + "; LSN " + m.startLsn()
                     + " to " + m.stopLsn() + " on timeline " + m.timeline() + ", WAL " + m.startWal() + " to " + m.stopWal()
                     + " archived");

@@ -53,6 +53,7 @@ class BackupRestoreIT {
         if (pg != null) {
             pg.close();
         }
+        TestPostgresCleanup.delete(base);
     }
 
     /** The jar failsafe runs after packaging; PostgreSQL runs it as archive_command and restore_command. */
@@ -317,5 +318,25 @@ class BackupRestoreIT {
         assertThat(serverOnly.exitCode()).isEqualTo(8);
         assertThat(serverOnly.err()).contains("pg_dump is not in " + TestPostgres.embedded(18))
                 .contains("the embedded server-only binaries lack");
+    }
+
+    @Test
+    void deltaRewritesOnlyTheFilesThatDifferAndRemovesExtraOnes() throws Exception {
+        Path dir = base.resolve("delta");
+        assertThat(restore(dir, "--target", "immediate").exitCode()).isZero();
+        Path changed = dir.resolve("PG_VERSION");
+        String version = Files.readString(changed);
+        Files.writeString(changed, "99\n");
+        Files.writeString(dir.resolve("stray-file"), "not in the backup");
+        CliRun delta = restore(dir, "--target", "immediate", "--delta");
+        assertThat(delta.exitCode()).as(delta.err()).isZero();
+        // PG_VERSION, and postgresql.auto.conf, which the first restore extended with the recovery settings
+        assertThat(delta.out()).containsPattern("restored backup " + backupId + " into " + dir
+                + ": 2 files written \\(.*\\), \\d+ unchanged, 1 removed");
+        assertThat(Files.readString(changed)).isEqualTo(version);
+        assertThat(dir.resolve("stray-file")).doesNotExist();
+        try (RestoredServer s = startPromoted(dir)) {
+            assertThat(s.column("SELECT count(*) FROM ledger WHERE id <= 1000")).containsExactly("1000");
+        }
     }
 }
