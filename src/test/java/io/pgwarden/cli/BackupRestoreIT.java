@@ -339,4 +339,13 @@ class BackupRestoreIT {
             assertThat(s.column("SELECT count(*) FROM ledger WHERE id <= 1000")).containsExactly("1000");
         }
     }
+
+    @Test
+    void restoreDrillRecoversChecksIndexesAndReportsTheTimeToRecover() {
+        CliRun drill = CliRun.of(ENV, "backup", "verify", "--repo", repo.toString(), "--backup", backupId, "--restore-drill",
+                "--pgwarden-command", pgwarden());
+        assertThat(drill.exitCode()).as(drill.err()).isZero();
+        assertThat(drill.out()).containsPattern("restore drill of backup " + backupId + ": recovered and accepting writes"
+                + " after \\S+ \\(RTO\\) at WAL \\S+; amcheck clean on [1-9]\\d* B-tree indexes");
+    }
 }
