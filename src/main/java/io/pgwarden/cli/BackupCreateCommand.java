@@ -79,6 +79,10 @@ public final class BackupCreateCommand extends AbstractCommand {
                     + " to " + m.stopLsn() + " on timeline " + m.timeline() + ", WAL " + m.startWal() + " to " + m.stopWal()
                     + " archived");
             out().flush();
+            if (!res.checksumFailures().isEmpty()) {
+                warn(res.checksumFailures().size() + " data page(s) failed their checksum (damaged on disk, copied as"
+                        + " they are): " + String.join(", ", res.checksumFailures()));
+            }
         }
         return 0;
     }

@@ -44,6 +44,7 @@ class BackupRestoreIT {
         CliRun r = CliRun.of(ENV, "backup", "create", "--repo", repo.toString(), "--url", url(pg.port()), "--parallel", "2");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).containsPattern("backup \\S+ complete in " + repo + ": \\d+ files");
+        assertThat(r.err()).as("page checksums of a healthy cluster").doesNotContain("failed their checksum");
         backupId = r.out().split(" ")[1];
         stopWal = r.out().replaceAll("(?s).* to (\\S+) archived.*", "$1");
     }
