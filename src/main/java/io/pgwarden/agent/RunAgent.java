@@ -78,6 +78,12 @@ public final class RunAgent {
      *         binaries resolution, preflight and initdb otherwise
      */
     public int run(TerminationSignal stop) throws InterruptedException {
+        // a server left running by a pgwarden that was killed (SIGKILL) is stopped, then started supervised below
+        io.pgwarden.instance.OrphanedServer.Stopped orphan = new io.pgwarden.instance.OrphanedServer(runner)
+                .stopIfOrphaned(settings.instance().dataDir(), settings.instance().stopTimeout());
+        if (orphan != null) {
+            observer.orphanStopped(orphan);
+        }
         // what the settings and the directory alone can refute fails here, before anything binds or downloads
         Preflight.Result inspected = new Preflight(privileges).inspect(settings.instance());
         Preflight.checkPortFree(settings.instance());
@@ -196,6 +202,8 @@ public final class RunAgent {
             try (MigrationRunner migrations = migrations(health, superuser)) {
                 if (migrations != null) {
                     migrations.start();
+                } else if (started.getCount() == 0 && replicaOf == null) {
+                    createDatabase(superuser);
                 }
                 ServerMonitor monitor = new ServerMonitor(health.postgres(), superuser.display(), () -> {
                     if (migrations != null) {
@@ -230,6 +238,21 @@ public final class RunAgent {
             log.error("interrupted while stopping PostgreSQL after a failure; it may still be running");
         } catch (RuntimeException e) {
             log.error("stopping PostgreSQL after a failure failed too: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * {@code --database} (POSTGRES_DB) on a primary without migrations, which would create it otherwise: as the official
+     * image creates POSTGRES_DB on its first start. A failure is a warning; the server is up and serves the others.
+     */
+    private void createDatabase(ConnectionSpec superuser) {
+        if (settings.database().equals(RunSettings.DEFAULT_DATABASE)) {
+            return;
+        }
+        try {
+            new DatabaseCreator(superuser.withDatabase(settings.database()), RunSettings.DEFAULT_DATABASE).ensureExists();
+        } catch (PgWardenException e) {
+            log.warn("{}", e.getMessage());
         }
     }
 

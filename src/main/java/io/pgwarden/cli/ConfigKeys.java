@@ -23,15 +23,16 @@ final class ConfigKeys {
             "target-name", "target-time", "target-timeline", "target-xid", "yes");
 
     static final Set<String> ALL = Set.of(
-            "allow", "clone-method", "compress", "connect-timeout", "cpus", "data-dir", "database", "database-url", "debounce",
-            "dir", "expect-role", "file", "format", "health-address", "health-port", "host", "interval", "keep-full", "keep-within", "listen",
-            "lock-timeout", "max-lag", "max-restarts", "memory", "migrations-dir", "monitor-interval", "namespace",
-            "no-create-database", "no-rewind", "no-start", "no-tune", "node-name", "nodes", "parallel", "password-file",
-            "pg-bin", "pg-version", "pgwarden-command", "pgbouncer-admin-url", "pgbouncer-ini", "port", "primary",
+            "allow", "clone-method", "compress", "connect-timeout", "cpus", "data-dir", "database", "database-url",
+            "debounce", "dir", "expect-role", "file", "format", "health-address", "health-port", "host",
+            "initial-password-file", "interval", "keep-full", "keep-within", "listen", "lock-timeout", "max-lag",
+            "max-restarts", "memory", "migrations-dir", "monitor-interval", "namespace", "no-create-database",
+            "no-rewind", "no-start", "no-tune", "node-name", "nodes", "parallel", "password-file", "pg-bin",
+            "pg-version", "pgbouncer-admin-url", "pgbouncer-ini", "pgwarden-command", "port", "primary",
             "primary-password-file", "primary-user", "psql", "replica-of", "replication-password-file",
             "replication-user", "repo", "restart-window", "ro-service", "rw-service", "schema", "server-log",
-            "shared-preload-libraries", "slot", "sslmode", "start-timeout", "stop-timeout", "storage", "timeout",
-            "url", "user", "wait-timeout", "wal-timeout", "workload");
+            "shared-preload-libraries", "slot", "sslmode", "start-timeout", "stop-timeout", "storage", "superuser",
+            "timeout", "url", "user", "wait-timeout", "wal-timeout", "workload");
 
     private ConfigKeys() {
     }

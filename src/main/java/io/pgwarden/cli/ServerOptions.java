@@ -72,6 +72,9 @@ public final class ServerOptions {
                     + " Default: <data-dir>/pgwarden.password.")
     String passwordFile;
 
+    @Mixin
+    SuperuserOptions superuserOptions;
+
     @Option(names = "--server-log", paramLabel = "FILE|-",
             description = "File PostgreSQL's log is appended to, or - for this process's output. Env: PGWARDEN_SERVER_LOG."
                     + " Default: <data-dir>/log/postgresql.log for up, - for run.")
@@ -140,6 +143,7 @@ public final class ServerOptions {
         Optional<Setting> binSetting = sources.find("--pg-bin", pgBin, BinariesResolver.ENV);
         Path bin = sources.resolve(problems, null, InputParsers::path, "--pg-bin", pgBin, BinariesResolver.ENV);
         Path pwFile = sources.resolve(problems, null, InputParsers::path, "--password-file", passwordFile, "PGWARDEN_PASSWORD_FILE");
+        SuperuserOptions.Resolved su = superuserOptions.resolve(sources, problems);
         String logValue = sources.resolve(problems, null, ServerOptions::serverLog, "--server-log", serverLog,
                 "PGWARDEN_SERVER_LOG");
         Duration stop = sources.resolve(problems, InstanceConfig.DEFAULT_STOP_TIMEOUT, InputParsers::positiveDuration,
@@ -181,8 +185,8 @@ public final class ServerOptions {
         Path log = logValue == null
                 ? (defaults.serverLogInDataDir() ? absData.resolve("log/postgresql.log") : null)
                 : logValue.trim().equals("-") ? null : Path.of(logValue.trim()).toAbsolutePath().normalize();
-        InstanceConfig instance = new InstanceConfig(absData, pwFile, null, listenAddrs, p, networks, Map.of(), log, start,
-                stop, RestartPolicy.DEFAULT.withLimits(restarts, window));
+        InstanceConfig instance = new InstanceConfig(absData, pwFile, su.superuser(), listenAddrs, p, networks, Map.of(), log,
+                start, stop, RestartPolicy.DEFAULT.withLimits(restarts, window), su.initialPassword());
         BinariesRequest binaries = new BinariesRequest(bin, binSetting.map(Setting::origin).orElse(null), major,
                 versionSetting.map(Setting::origin).orElse(null));
         return new Node(new RunSettings(instance, binaries, tuning, clientDefaults, address, migrate.dir(), db,
