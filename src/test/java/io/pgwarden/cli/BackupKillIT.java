@@ -43,8 +43,11 @@ class BackupKillIT {
             assertThat(restore.err()).contains("no complete backup in " + repo);
             assertThat(base.resolve("r")).doesNotExist();
 
-            CliRun again = CliRun.of(Map.of(), "backup", "create", "--repo", repo.toString(), "--url", url(pg.port()));
+            CliRun again = CliRun.of(Map.of(), "backup", "create", "--repo", repo.toString(), "--url", url(pg.port()),
+                    "--keep");
             assertThat(again.exitCode()).as(again.err()).isZero();
+            assertThat(again.out()).endsWith("archived; marked keep\n");
+            assertThat(CliRun.of(Map.of(), "backup", "list", "--repo", repo.toString()).out()).contains("complete, keep");
             CliRun verify = CliRun.of(Map.of(), "backup", "verify", "--repo", repo.toString());
             assertThat(verify.exitCode()).as(verify.err()).isZero();
             assertThat(verify.out()).startsWith("verified: 1 backup(s)");
