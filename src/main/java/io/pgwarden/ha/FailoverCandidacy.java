@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * Whether this replica may take a free leader key: only the healthiest member it can see. In order: not tagged
  * --no-failover; a running replica; in synchronous mode a member of the recorded sync set (only those hold every
- * acknowledged commit); on the cluster's timeline; within --max-lag-on-failover of the last known leader position;
+ * acknowledged commit) while every other member of that set is visible (with {@code ANY 1} a commit may be on any
+ * one of them, so the most advanced of all of them must be found); on the cluster's timeline; within --max-lag-on-failover of the last known leader position;
  * no peer still running as primary; no other candidate ahead of it, ties going to the higher --failover-priority,
  * then the smaller name. Returns why not, or empty when it may.
  */
@@ -27,6 +28,21 @@ final class FailoverCandidacy {
         if (config.synchronousMode() != SynchronousMode.OFF && sync.isPresent() && !sync.get().contains(me.name())) {
             return Optional.of("synchronous mode " + config.synchronousMode().label() + ": not in the synchronous set "
                     + sync.get().standbys() + ", so it may lack acknowledged commits");
+        }
+        if (config.synchronousMode() != SynchronousMode.OFF && sync.isPresent()) {
+            // ANY 1 (...): an acknowledged commit is on at least one standby of the set, not necessarily this one.
+            // Only when every standby of the set is visible can "nobody ahead" prove this one has every commit.
+            java.util.List<String> missing = new java.util.ArrayList<>();
+            for (String s : sync.get().standbys()) {
+                if (!s.equals(me.name()) && view.member(s).filter(m -> m.role() == NodeRole.REPLICA).isEmpty()) {
+                    missing.add(s);
+                }
+            }
+            if (!missing.isEmpty()) {
+                return Optional.of("synchronous mode " + config.synchronousMode().label() + ": synchronous standby "
+                        + String.join(", ", missing) + " is not visible, and a commit acknowledged by ANY 1 of "
+                        + sync.get().standbys() + " may exist only there");
+            }
         }
         Optional<LeaderStatus> last = view.leaderStatus();
         if (last.isPresent()) {

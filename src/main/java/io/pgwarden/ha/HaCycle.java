@@ -124,6 +124,12 @@ public final class HaCycle {
                     store.delete(SharedKey.SWITCHOVER, view.versionOf(SharedKey.SWITCHOVER));
                 }
             }
+            case FENCE -> {
+                if (view.leaderName().filter(me()::equals).isPresent()) {
+                    store.releaseLeader();
+                }
+                lost = false;
+            }
             case FOLLOW -> {
                 if (view.leaderName().filter(me()::equals).isPresent()) {
                     store.releaseLeader();

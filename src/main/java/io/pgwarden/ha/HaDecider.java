@@ -47,6 +47,12 @@ public final class HaDecider {
                 if (handOver.isPresent()) {
                     return handOver.get();
                 }
+                if (!me.running() && me.downFor().compareTo(config.primaryStartTimeout()) >= 0) {
+                    return HaDecision.of(HaAction.FENCE, null, "PostgreSQL has been down for "
+                            + io.pgwarden.core.Durations.format(me.downFor()) + ", not back within the primary start"
+                            + " timeout " + io.pgwarden.core.Durations.format(config.primaryStartTimeout())
+                            + ": giving up the leader key so that a replica can take over");
+                }
             }
             return withLeader(leader.get(), me);
         }

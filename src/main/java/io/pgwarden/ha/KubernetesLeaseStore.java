@@ -58,9 +58,7 @@ public final class KubernetesLeaseStore implements CoordinationStore {
     private final String description;
     private final KubernetesErrors errors;
     private final KubernetesSharedKeys shared;
-    private final LeaseObservations observations;
-    private Long leaderWrittenAt;
-    private Long memberWrittenAt;
+    private final LeaseTiming timing;
     private long revision;
     private String fingerprint = "";
 
@@ -76,7 +74,7 @@ public final class KubernetesLeaseStore implements CoordinationStore {
                 + " cluster " + settings.cluster() + " as " + settings.member();
         this.errors = new KubernetesErrors(description);
         this.shared = new KubernetesSharedKeys(client, namespace, settings.cluster(), errors);
-        this.observations = new LeaseObservations(clock);
+        this.timing = new LeaseTiming(clock, settings.ttl(), settings.member());
     }
 
     @Override
@@ -99,29 +97,6 @@ public final class KubernetesLeaseStore implements CoordinationStore {
 
     String memberName(String member) {
         return settings.cluster() + "-member-" + member;
-    }
-
-    private boolean ownWriteFresh(Long writtenAt) {
-        return writtenAt != null && clock.nanoTime() - writtenAt < settings.ttl().toNanos();
-    }
-
-    /** Whether a Lease held by {@code holder} still counts: our own by our last write, others' by local observation. */
-    private synchronized boolean alive(Lease lease, String holder, Long ownWrite) {
-        if (holder == null || holder.isEmpty()) {
-            return false;
-        }
-        String name = lease.getMetadata().getName();
-        String fp = lease.getMetadata().getResourceVersion() + "|" + holder;
-        boolean expired = observations.expired(name, fp, durationOf(lease));
-        if (holder.equals(me()) && ownWrite != null) {
-            return ownWriteFresh(ownWrite);
-        }
-        return !expired;
-    }
-
-    private Duration durationOf(Lease lease) {
-        Integer s = lease.getSpec() == null ? null : lease.getSpec().getLeaseDurationSeconds();
-        return s == null || s <= 0 ? settings.ttl() : Duration.ofSeconds(s);
     }
 
     private static String holderOf(Lease lease) {
@@ -163,13 +138,13 @@ public final class KubernetesLeaseStore implements CoordinationStore {
                 if (ann.get(STATUS_ANNOTATION) != null) {
                     status = Optional.of(StoreCodec.decodeStatus("Lease " + name, ann.get(STATUS_ANNOTATION)));
                 }
-                boolean alive = alive(lease, holder, leaderWrittenAt);
+                boolean alive = timing.alive(lease, holder, timing.leaderWrittenAt());
                 if (alive) {
                     leader = Optional.of(new LeaderRecord(holder, version(lease.getMetadata().getResourceVersion())));
                 }
                 fp.append(name).append(lease.getMetadata().getResourceVersion()).append(alive).append(';');
             } else if (name.startsWith(settings.cluster() + "-member-") && ann.get(MEMBER_ANNOTATION) != null) {
-                boolean alive = alive(lease, holder, holder != null && holder.equals(me()) ? memberWrittenAt : null);
+                boolean alive = timing.alive(lease, holder, holder != null && holder.equals(me()) ? timing.memberWrittenAt() : null);
                 if (alive) {
                     try {
                         members.put(holder, new Versioned<>(StoreCodec.decodeMember("Lease " + name,
@@ -237,7 +212,7 @@ public final class KubernetesLeaseStore implements CoordinationStore {
             } else {
                 String holder = holderOf(current);
                 boolean ours = me().equals(holder);
-                if (!ours && alive(current, holder, null)) {
+                if (!ours && timing.alive(current, holder, null)) {
                     return LeaderResult.heldBy(holder);
                 }
                 ZonedDateTime now = ZonedDateTime.ofInstant(clock.now(), ZoneOffset.UTC);
@@ -262,7 +237,7 @@ public final class KubernetesLeaseStore implements CoordinationStore {
             }
             throw errors.unavailable(what, e);
         }
-        leaderWrittenAt = started;
+        timing.leaderWritten(started);
         return LeaderResult.won(me());
     }
 
@@ -278,7 +253,7 @@ public final class KubernetesLeaseStore implements CoordinationStore {
         if (!holder.equals(me())) {
             return LeaderResult.heldBy(holder);
         }
-        if (!ownWriteFresh(leaderWrittenAt)) {
+        if (!timing.ownWriteFresh(timing.leaderWrittenAt())) {
             log.warn("{}: not renewing the leader Lease: its {}s passed since this node last wrote it", description,
                     ttlSeconds());
             return LeaderResult.absent();
@@ -297,7 +272,7 @@ public final class KubernetesLeaseStore implements CoordinationStore {
             }
             throw errors.unavailable(what, e);
         }
-        leaderWrittenAt = started;
+        timing.leaderWritten(started);
         return LeaderResult.won(me());
     }
 
@@ -317,7 +292,7 @@ public final class KubernetesLeaseStore implements CoordinationStore {
             }
             throw errors.unavailable(what, e);
         }
-        leaderWrittenAt = null;
+        timing.leaderWritten(null);
         log.info("{}: released the leader Lease", description);
         return true;
     }
@@ -341,7 +316,7 @@ public final class KubernetesLeaseStore implements CoordinationStore {
         } catch (KubernetesClientException e) {
             throw errors.unavailable(what, e);
         }
-        memberWrittenAt = started;
+        timing.memberWritten(started);
     }
 
     @Override
@@ -351,7 +326,7 @@ public final class KubernetesLeaseStore implements CoordinationStore {
         } catch (KubernetesClientException e) {
             throw errors.unavailable("removing the member key", e);
         }
-        memberWrittenAt = null;
+        timing.memberWritten(null);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.pgwarden.ha;
 
 import io.pgwarden.core.Lsn;
 import io.pgwarden.topology.NodeRole;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -17,14 +18,23 @@ import java.util.Objects;
  * @param position         write LSN of a primary, max(receive, replay) of a replica
  * @param noFailover       tagged --no-failover
  * @param failoverPriority --failover-priority (higher wins ties)
+ * @param downFor          how long its PostgreSQL has not been running (zero while it runs)
  */
 public record LocalState(String name, boolean dataInitialized, String systemIdentifier, boolean running,
-        NodeRole role, int timeline, Lsn position, boolean noFailover, int failoverPriority) {
+        NodeRole role, int timeline, Lsn position, boolean noFailover, int failoverPriority, Duration downFor) {
 
     public LocalState {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(role, "role");
         position = position == null ? Lsn.ZERO : position;
+        downFor = downFor == null || running ? Duration.ZERO : downFor;
+    }
+
+    /** A state whose PostgreSQL, if down, has just gone down. */
+    public LocalState(String name, boolean dataInitialized, String systemIdentifier, boolean running, NodeRole role,
+            int timeline, Lsn position, boolean noFailover, int failoverPriority) {
+        this(name, dataInitialized, systemIdentifier, running, role, timeline, position, noFailover, failoverPriority,
+                Duration.ZERO);
     }
 
     public boolean isRunningPrimary() {

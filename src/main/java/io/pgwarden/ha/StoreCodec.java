@@ -49,7 +49,8 @@ public final class StoreCodec {
         } else if (value instanceof ClusterConfig c) {
             n.put("ttl_ms", c.ttl().toMillis()).put("loop_wait_ms", c.loopWait().toMillis())
                     .put("max_lag_on_failover", c.maxLagOnFailover().bytes())
-                    .put("synchronous_mode", c.synchronousMode().label()).put("failsafe_mode", c.failsafeMode());
+                    .put("synchronous_mode", c.synchronousMode().label()).put("failsafe_mode", c.failsafeMode())
+                    .put("primary_start_timeout_ms", c.primaryStartTimeout().toMillis());
         } else if (value instanceof SyncState s) {
             n.put("leader", s.leader());
             ArrayNode a = n.putArray("standbys");
@@ -105,7 +106,9 @@ public final class StoreCodec {
                         Duration.ofMillis(n.path("loop_wait_ms").asLong()),
                         new ByteSize(n.path("max_lag_on_failover").asLong()),
                         SynchronousMode.parse(where + " synchronous_mode", text(n, "synchronous_mode")),
-                        n.path("failsafe_mode").asBoolean());
+                        n.path("failsafe_mode").asBoolean(),
+                        n.has("primary_start_timeout_ms") ? Duration.ofMillis(n.path("primary_start_timeout_ms").asLong())
+                                : ClusterConfig.DEFAULT_PRIMARY_START_TIMEOUT);
             } else if (key == SharedKey.SYNC) {
                 List<String> standbys = new ArrayList<>();
                 n.path("standbys").forEach(s -> standbys.add(s.asText()));

@@ -339,4 +339,43 @@ class HaCycleTest {
         assertThat(operator.read().switchover()).isEmpty();
         assertThat(operator.read().leaderName()).contains("a");
     }
+
+    @Test
+    void inSynchronousModeNoStandbyIsPromotedWhileAnotherSynchronousStandbyIsMissing() {
+        config = new ClusterConfig(TTL, Duration.ofSeconds(2), ByteSize.ofMb(1), SynchronousMode.ON, true);
+        run("a", empty("a"));
+        run("a", primary("a", 1));
+        assertThat(run("a", primary("a", 1000)).action()).isEqualTo(HaAction.RENEW);
+        backend.store("c", "a", TTL).compareAndSet(SharedKey.SYNC, Versioned.ABSENT, new SyncState("a", List.of("b", "c")));
+        clock.advance(TTL.minusSeconds(1));
+        run("c", replica("c", 1000));
+        clock.advance(Duration.ofSeconds(1));
+        // b died with a: a commit acknowledged by b alone would be lost if c were promoted
+        HaDecision c = run("c", replica("c", 1000));
+        assertThat(c.leaderless()).isTrue();
+        assertThat(c.reason()).isEqualTo("no leader; this node does not take over: synchronous mode on: synchronous"
+                + " standby b is not visible, and a commit acknowledged by ANY 1 of [b, c] may exist only there");
+        assertThat(run("b", replica("b", 1000)).action()).as("b is back, sees c, is as far and wins the tie by name")
+                .isEqualTo(HaAction.ACQUIRE_AND_PROMOTE);
+        assertThat(run("c", replica("c", 1000))).isEqualTo(HaDecision.of(HaAction.FOLLOW, "b", "following the leader b"));
+    }
+
+    @Test
+    void aLeaderWhosePostgresStaysDownPastThePrimaryStartTimeoutGivesUpTheKey() {
+        run("a", empty("a"));
+        run("a", primary("a", 1));
+        run("b", replica("b", 1));
+        LocalState down = new LocalState("a", true, SYSID, false, NodeRole.UNKNOWN, 1, new Lsn(1), false, 1,
+                Duration.ofSeconds(29));
+        assertThat(run("a", down)).isEqualTo(HaDecision.of(HaAction.RENEW, "a",
+                "this node holds the leader key and its PostgreSQL is down: restarting it in place"));
+        LocalState stillDown = new LocalState("a", true, SYSID, false, NodeRole.UNKNOWN, 1, new Lsn(1), false, 1,
+                Duration.ofSeconds(30));
+        HaDecision d = run("a", stillDown);
+        assertThat(d.action()).isEqualTo(HaAction.FENCE);
+        assertThat(d.reason()).isEqualTo("PostgreSQL has been down for 30s, not back within the primary start timeout"
+                + " 30s: giving up the leader key so that a replica can take over");
+        assertThat(backend.store("c", "x", TTL).read().leader()).as("released at once, no TTL to wait").isEmpty();
+        assertThat(run("b", replica("b", 1)).action()).isEqualTo(HaAction.ACQUIRE_AND_PROMOTE);
+    }
 }
