@@ -19,7 +19,7 @@ final class ConfigKeys {
     static final Set<String> NOT_SETTINGS = Set.of("help", "version", "config", "log-format", "log-level",
             "retry-failed", "skip-validation", "baseline-version", "group", "all-groups",
             // one-off decisions of backup, restore, dump and load
-            "backup", "delta", "dry-run", "in", "out", "off", "target", "target-action", "target-exclusive", "target-lsn",
+            "backup", "delta", "dry-run", "keep", "restore-drill", "in", "out", "off", "target", "target-action", "target-exclusive", "target-lsn",
             "target-name", "target-time", "target-timeline", "target-xid", "yes");
 
     static final Set<String> ALL = Set.of(
