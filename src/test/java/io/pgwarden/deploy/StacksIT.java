@@ -140,7 +140,7 @@ class StacksIT {
                 }
             });
         }
-        // PgBouncer looks app_user's SCRAM secret up with auth_query; a wrong password is refused
+        // PgBouncer looks app_user's SCRAM secret up with auth_query; a wrong password is refused by PgBouncer itself
         String bouncerUrl = "jdbc:postgresql://127.0.0.1:" + env.get("PGBOUNCER_PORT") + "/app?preferQueryMode=simple";
         Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() -> {
             try (Connection b = DriverManager.getConnection(bouncerUrl, "app_user", secrets.get("app-user-password"))) {
@@ -149,7 +149,7 @@ class StacksIT {
         });
         assertThat(org.assertj.core.api.Assertions.catchThrowable(
                 () -> DriverManager.getConnection(bouncerUrl, "app_user", "wrong").close()))
-                .isInstanceOf(SQLException.class).hasMessageContaining("password authentication failed");
+                .isInstanceOf(SQLException.class).hasMessageContaining("SASL authentication failed");
     }
 
     private static void copy(Path from, Path to) throws IOException {
