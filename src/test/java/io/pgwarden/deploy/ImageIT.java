@@ -69,6 +69,14 @@ class ImageIT {
     void removeContainerAndVolume() {
         podman(Duration.ofMinutes(1), "rm", "-f", "-t", "5", name);
         podman(Duration.ofMinutes(1), "volume", "rm", "-f", volume);
+        if (secret != null) {
+            try {
+                Files.deleteIfExists(secret);
+                Files.deleteIfExists(secret.getParent());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 
     private void start(String... extraEnv) {

@@ -75,6 +75,13 @@ class StacksIT {
             composeQuietly("replica", "down", "-v");
             composeQuietly("primary", "down", "-v");
             podman(Duration.ofMinutes(1), "network", "rm", "-f", "pgwarden-it-" + run);
+            try (var files = Files.walk(stacks.getParent())) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(f);
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
     }
 
