@@ -78,6 +78,12 @@ public final class RunAgent {
      *         binaries resolution, preflight and initdb otherwise
      */
     public int run(TerminationSignal stop) throws InterruptedException {
+        // a server left running by a pgwarden that was killed (SIGKILL) is stopped, then started supervised below
+        io.pgwarden.instance.OrphanedServer.Stopped orphan = new io.pgwarden.instance.OrphanedServer(runner)
+                .stopIfOrphaned(settings.instance().dataDir(), settings.instance().stopTimeout());
+        if (orphan != null) {
+            observer.orphanStopped(orphan);
+        }
         // what the settings and the directory alone can refute fails here, before anything binds or downloads
         Preflight.Result inspected = new Preflight(privileges).inspect(settings.instance());
         Preflight.checkPortFree(settings.instance());

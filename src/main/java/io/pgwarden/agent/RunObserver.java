@@ -48,6 +48,16 @@ public interface RunObserver {
     /** A stop request ended the start-up while {@code phase}, before PostgreSQL ran. */
     void notStarted(String phase);
 
+    /**
+     * A PostgreSQL that a killed pgwarden left running on the data directory was stopped (it is started again,
+     * supervised). Logged by default.
+     */
+    default void orphanStopped(io.pgwarden.instance.OrphanedServer.Stopped orphan) {
+        LoggerFactory.getLogger(RunAgent.class).warn("stopped PostgreSQL (pid {}) left running by pgwarden (pid {}),"
+                + " which is gone ({} shutdown); starting it again supervised", orphan.serverPid(), orphan.agentPid(),
+                orphan.mode() == null ? "already" : orphan.mode().name().toLowerCase(Locale.ROOT));
+    }
+
     /** Log lines, for a container's log collector. */
     RunObserver LOG = new RunObserver() {
         private final Logger log = LoggerFactory.getLogger(RunAgent.class);

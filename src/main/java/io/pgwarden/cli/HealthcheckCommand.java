@@ -31,14 +31,21 @@ import picocli.CommandLine.Option;
                 "  HEALTHCHECK CMD pgwarden healthcheck --data-dir /var/lib/postgresql/data",
                 ""},
         exitCodeListHeading = "%nExit codes:%n",
+        exitCodeOnInvalidInput = HealthcheckCommand.USAGE_EXIT_CODE,
         exitCodeList = {"0:healthy", "1:warning (low disk space)",
-                "2:critical (not accepting connections, SELECT 1 failed, wrong role), or invalid input"})
+                "2:critical (not accepting connections, SELECT 1 failed, wrong role)",
+                "64:usage error (unknown flag, invalid value), so a typo in a HEALTHCHECK line is not taken for a"
+                        + " dead database"})
 public final class HealthcheckCommand extends AbstractCommand {
+    /** EX_USAGE of sysexits.h: 2, the usual usage code, means "critical" here. */
+    static final int USAGE_EXIT_CODE = 64;
+
     @Mixin
     ServerConnectionFlags connection;
 
     @Option(names = "--expect-role", paramLabel = "primary|replica",
-            description = "Critical unless the server has this role. Env: PGWARDEN_EXPECT_ROLE. Default: either.")
+            description = "Critical unless the server has this role (Patroni's master and standby are accepted too)."
+                    + " Env: PGWARDEN_EXPECT_ROLE. Default: either.")
     String expectRole;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
@@ -90,9 +97,9 @@ public final class HealthcheckCommand extends AbstractCommand {
 
     static HealthCheck.Role role(String text) {
         return switch (text.trim().toLowerCase(Locale.ROOT)) {
-            case "primary" -> HealthCheck.Role.PRIMARY;
+            case "primary", "master" -> HealthCheck.Role.PRIMARY;
             case "replica", "standby" -> HealthCheck.Role.REPLICA;
-            default -> throw new IllegalArgumentException("allowed values are primary, replica");
+            default -> throw new IllegalArgumentException("allowed values are primary (or master) and replica (or standby)");
         };
     }
 }

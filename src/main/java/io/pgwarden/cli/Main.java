@@ -110,7 +110,16 @@ public final class Main {
             err.println("See '" + cmd.getCommandSpec().qualifiedName() + " --help' for options and examples.");
             err.flush();
         }
-        return ErrorCode.INVALID_INPUT.exitCode();
+        return invalidInputCode(cmd);
+    }
+
+    /**
+     * {@link ErrorCode#INVALID_INPUT}'s exit code, unless the command has its own for invalid input
+     * ({@code exitCodeOnInvalidInput}, e.g. healthcheck, whose 2 means "critical").
+     */
+    private static int invalidInputCode(CommandLine cmd) {
+        int own = cmd.getCommandSpec().exitCodeOnInvalidInput();
+        return own == CommandLine.ExitCode.USAGE ? ErrorCode.INVALID_INPUT.exitCode() : own;
     }
 
     /** Prints {@code error: message} (or a JSON log line in JSON mode). */
@@ -130,7 +139,7 @@ public final class Main {
                 pe.getCause().printStackTrace(err);
             }
             err.flush();
-            return pe.code().exitCode();
+            return pe.code() == ErrorCode.INVALID_INPUT ? invalidInputCode(cmd) : pe.code().exitCode();
         }
         if (e instanceof CommandLine.ParameterException pe) {
             return usageError(pe, new String[0]);

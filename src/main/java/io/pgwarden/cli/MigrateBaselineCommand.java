@@ -11,12 +11,17 @@ import picocli.CommandLine.ParameterException;
 
 /** {@code pgwarden migrate baseline --baseline-version V}: marks an existing database as migrated up to V. */
 @Command(name = "baseline", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:baselined", "1:the server did not answer", "2:refused: the database does not exist, no file"
+                + " of that version, no such chain, or an invalid flag", "6:refused: a chain baselined already has migration"
+                + " history", "7:timed out waiting for the migration lock"},
         description = {"Marks an existing database as migrated up to --baseline-version.",
             "Files up to that version never run there. Applies to the root chain, to the",
             "chain named by --group, or to every chain with --all-groups. The version must",
             "be that of a file in each chain baselined (so no future file is hidden),",
-            "unless the directory has no migration files yet. Refuses a chain that",
-            "already has history. Exit 2 when refused; nothing is written then.", "",
+            "unless the directory has no migration files yet. Refuses a database that",
+            "does not exist (it is never created) and a chain that already has history.",
+            "Nothing is written when refused.", "",
             "Examples:",
             "  pgwarden migrate baseline --baseline-version 12 --dir ./migrations",
             "  pgwarden migrate baseline --baseline-version 3 --group gcp", ""})

@@ -16,6 +16,7 @@ import io.pgwarden.instance.RejoinRequest;
 import io.pgwarden.instance.Rejoiner;
 import io.pgwarden.instance.ServerFiles;
 import io.pgwarden.instance.ServerProcess;
+import io.pgwarden.instance.StreamingWait;
 import io.pgwarden.pg.BinariesRequest;
 import io.pgwarden.pg.BinariesResolver;
 import io.pgwarden.pg.PgBinaries;
@@ -43,7 +44,8 @@ import picocli.CommandLine.Option;
                 "The node keeps its own pgwarden.conf (port, listen addresses, tuning) and pg_hba.conf; standby.signal,"
                         + " primary_conninfo and primary_slot_name are written, and the role and slot are created on the"
                         + " new primary. Then the replica is started (detached; --no-start to leave that to"
-                        + " 'pgwarden up --replica-of', whose complete command it prints). If a fresh clone fails, the old"
+                        + " 'pgwarden up --replica-of', whose complete command it prints) and rejoin waits until the new"
+                        + " primary sees it streaming: only then does it print 'rejoined'. If a fresh clone fails, the old"
                         + " directory is moved back.",
                 "pg_rewind needs the old primary's WAL back to the last checkpoint before the promotion: keep"
                         + " wal_keep_size large enough, or the rejoin falls back to a clone.",
@@ -58,7 +60,8 @@ import picocli.CommandLine.Option;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the node is a replica of the new primary", "1:the new primary did not answer, or the rewind/clone or the start failed",
                 "2:invalid flag or environment variable, or --primary cannot be followed (this node, a replica, another"
-                        + " major or cluster)", "8:a program or file is missing", "9:the replica did not start"})
+                        + " major or cluster)", "8:a program or file is missing",
+                "9:the replica did not start, or does not stream from the new primary within 60 s"})
 public final class RejoinCommand extends AbstractCommand {
     @Option(names = "--primary", paramLabel = "HOST:PORT", description = "The new primary. Env: PGWARDEN_PRIMARY. Required.")
     String primary;
@@ -121,9 +124,9 @@ public final class RejoinCommand extends AbstractCommand {
                     out().println("rejoin: " + line);
                     out().flush();
                 });
-        out().println("rejoined: " + data + " is a replica of " + r.upstream().address() + " by "
-                + (result.method() == Rejoiner.Method.REWIND ? "pg_rewind" : "a fresh clone") + " (" + result.reason() + ")"
-                + "; slot '" + r.upstream().slot() + "'");
+        String how = (result.method() == Rejoiner.Method.REWIND ? "pg_rewind" : "a fresh clone") + " (" + result.reason() + ")"
+                + "; slot '" + r.upstream().slot() + "'";
+        out().println("prepared: " + data + " is configured as a replica of " + r.upstream().address() + " by " + how);
         if (!start) {
             RejoinUpHint hint = new RejoinUpHint(data, portBeforeStop, bin, dir.version().map(PgVersion::major).orElse(null),
                     r.upstream(), r.replicationPasswordFile(), r.primarySuperuser().user(), primaryPasswordFile(sources, data));
@@ -131,8 +134,14 @@ public final class RejoinCommand extends AbstractCommand {
             return 0;
         }
         ServerProcess server = new PostgresLauncher(runner, files, binaries, launchConfig(data), Clock.SYSTEM).start();
+        Path serverLog = data.resolve("log/postgresql.log");
         out().println("started: replica of " + r.upstream().address() + " (pid " + server.pid() + ", detached; log "
-                + data.resolve("log/postgresql.log") + ")");
+                + serverLog + "); waiting until it streams");
+        out().flush();
+        // "rejoined" only once the new primary sees it stream: a node whose history forked off never gets there
+        int timeline = new StreamingWait(Clock.SYSTEM).await(r.primarySuperuser(), r.upstream().applicationName(), serverLog,
+                StreamingWait.DEFAULT_TIMEOUT);
+        out().println("rejoined: " + data + " streams from " + r.upstream().address() + " on timeline " + timeline + " by " + how);
         return 0;
     }
 

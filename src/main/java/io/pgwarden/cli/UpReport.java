@@ -64,6 +64,13 @@ final class UpReport implements RunObserver {
     }
 
     @Override
+    public void orphanStopped(io.pgwarden.instance.OrphanedServer.Stopped orphan) {
+        line(out, "orphan: stopped PostgreSQL (pid " + orphan.serverPid() + ") left running by pgwarden (pid "
+                + orphan.agentPid() + "), which is gone (" + (orphan.mode() == null ? "already"
+                : orphan.mode().name().toLowerCase(java.util.Locale.ROOT)) + " shutdown); starting it again supervised");
+    }
+
+    @Override
     public void cloneProgress(ReplicaProvisioner.Source source, String line) {
         line(out, "clone: " + line);
     }

@@ -61,7 +61,9 @@ public final class PostgresLauncher implements ServerLauncher {
         }
         command.addAll(files.privileges().asServerUser(
                 List.of(binaries.program("postgres").toString(), "-D", config.dataDir().toString())));
-        Process process = runner.start(command, config.dataDir(), Map.of("LC_ALL", "C.UTF-8"), log);
+        // names this process in the server's environment, so a later start can tell an orphan of a dead pgwarden
+        Process process = runner.start(command, config.dataDir(), Map.of("LC_ALL", "C.UTF-8", OrphanedServer.AGENT_ENV,
+                OrphanedServer.thisAgent()), log);
         PostgresProcess server = new PostgresProcess(process, runner, config.dataDir().getFileName().toString());
         PostgresLauncher.log.debug("postgres started with pid {}", process.pid());
         awaitReady(server);

@@ -58,6 +58,8 @@ public final class Preflight {
         }
         requireDirectoryAncestors("--data-dir", dir.path());
         if (state == DataDirectory.State.INITIALIZED) {
+            // before the port: a server on this directory is the real cause of a taken port
+            requireNotRunning(dir);
             checkPasswordFileKept(dir, config);
         } else {
             checkPasswordFileLocation(config.passwordFile());
@@ -145,9 +147,13 @@ public final class Preflight {
     public static void requireNotRunning(DataDirectory dir) {
         Optional<Long> running = dir.runningPostmaster();
         if (running.isPresent()) {
+            Optional<OrphanedServer.Agent> agent = OrphanedServer.startedBy(running.get()).filter(OrphanedServer.Agent::alive);
+            // kill works as root and as the server's owner; pg_ctl refuses root
             throw new PgWardenException(ErrorCode.FAILED, "Data directory " + dir.path()
-                    + " is in use by a running PostgreSQL (pid " + running.get() + "); stop it first"
-                    + " (pg_ctl -D " + dir.path() + " stop) or use another --data-dir.");
+                    + " is in use by a running PostgreSQL (pid " + running.get() + "); stop it first" + (agent.isPresent()
+                    ? " (it is supervised by pgwarden, pid " + agent.get().pid() + ": Ctrl-C in its terminal, or kill -TERM "
+                    + agent.get().pid() + ")"
+                    : " (kill -INT " + running.get() + ": a fast shutdown, as root or as its owner)") + ", or use another --data-dir.");
         }
     }
 

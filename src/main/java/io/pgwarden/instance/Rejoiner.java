@@ -72,6 +72,11 @@ public final class Rejoiner {
                 + " identifier " + primary.systemIdentifier() + ", data directory " + primary.dataDirectory() + ")");
         String password = ReplicationPassword.resolve(files, request.replicationPasswordFile(), dir, up.role());
         String whyNot = new RewindCheck(runner, binaries).blocker(dir, request.rewindAllowed());
+        if (whyNot == null) {
+            int timeline = new PrimaryCheckpoint().execute(request.newPrimarySuperuser(), dir);
+            progress.accept("checkpointed the new primary " + up.address() + " (its control file shows timeline "
+                    + timeline + ", which pg_rewind compares with this node's)");
+        }
         ShutdownMode stopped = new PostmasterStopper(runner).stop(dir, request.stopTimeout());
         if (stopped != null) {
             progress.accept("stopped the running server of " + dir + " (" + stopped.name().toLowerCase() + " shutdown)");

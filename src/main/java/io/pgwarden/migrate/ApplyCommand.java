@@ -89,9 +89,14 @@ public final class ApplyCommand {
         long t3 = clock.nanoTime();
         validate(reports);
         if (reports.stream().allMatch(r -> r.toApply(retry).isEmpty())) {
-            log.info("up to date: {} read in {} ms, connected in {} ms meanwhile (then waited {} ms),"
-                    + " history read in {} ms", files(count(chains)), ms(t1 - t0), ms(pending.connectNanos()),
-                    ms(t2 - t1), ms(t3 - t2));
+            // a failed file that may run again only once it changed (RETRY_CHANGED) leaves nothing to run: say so
+            List<String> waiting = reports.stream().flatMap(r -> r.migrations().stream()
+                    .filter(i -> i.state() == MigrationState.FAILED).limit(1)
+                    .map(i -> "chain " + r.displayName() + " failed at " + i.script())).toList();
+            log.info("{}: {} read in {} ms, connected in {} ms meanwhile (then waited {} ms), history read in {} ms",
+                    waiting.isEmpty() ? "up to date" : String.join(", ", waiting) + "; waiting for a change of th"
+                    + (waiting.size() == 1 ? "at file" : "ose files") + " (or 'pgwarden migrate repair')",
+                    files(count(chains)), ms(t1 - t0), ms(pending.connectNanos()), ms(t2 - t1), ms(t3 - t2));
             return new ApplyResult(List.of(), upToDate(reports), false);
         }
         int major = major(session);

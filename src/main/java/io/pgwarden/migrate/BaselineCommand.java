@@ -73,7 +73,14 @@ public final class BaselineCommand {
     public BaselineResult execute() {
         var chains = new MigrationResolver(settings.dir()).resolve();
         List<String> groups = targets(chains);
-        try (MigrationSession session = MigrationSession.open(settings, true, clock)) {
+        // never created here: a mistyped name would get an empty database marked as migrated up to the version
+        try (MigrationSession session = MigrationSession.open(settings, false, clock)) {
+            if (session.missing()) {
+                throw refuse("database " + settings.spec().database() + " does not exist on " + settings.spec().address()
+                        + ", and baseline marks an existing database (whose schema was created without pgwarden). Check"
+                        + " the database name in --url / DATABASE_URL; to start a new database, run 'pgwarden migrate"
+                        + " apply' instead");
+            }
             session.lockAndPrepare();
             try {
                 List<ChainReport> reports = session.reports(chains);

@@ -35,9 +35,32 @@ public final class JdbcSchemaHistory implements SchemaHistory {
         return schema + "." + TABLE;
     }
 
+    /** Set once the table is known to exist: then it is read without asking first. */
+    private boolean exists;
+
+    /**
+     * Whether the table exists, asked (to_regclass) before it is read, so that a first run leaves no
+     * "ERROR: relation ... does not exist" in the server log.
+     */
+    private boolean exists() throws SQLException {
+        if (!exists) {
+            try (PreparedStatement ps = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+                ps.setString(1, qualified);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    exists = rs.getBoolean(1);
+                }
+            }
+        }
+        return exists;
+    }
+
     @Override
     public List<AppliedMigration> readAll() throws SQLException {
         List<AppliedMigration> rows = new ArrayList<>();
+        if (!exists()) {
+            return rows;
+        }
         try (Statement s = connection.createStatement();
              ResultSet rs = s.executeQuery("SELECT installed_rank, group_name, version, description, type, script,"
                      + " checksum, installed_by, installed_on, execution_time_ms, success, error FROM " + qualified
@@ -66,6 +89,9 @@ public final class JdbcSchemaHistory implements SchemaHistory {
     public Map<String, Integer> latestChecksums() throws SQLException {
         // In installation order, straight off the primary key: a later row of a script replaces an earlier one.
         Map<String, Integer> latest = new HashMap<>();
+        if (!exists()) {
+            return latest;
+        }
         try (Statement s = connection.createStatement();
              ResultSet rs = s.executeQuery("SELECT group_name, script, checksum, success FROM " + qualified
                      + " WHERE type <> 'BASELINE' ORDER BY installed_rank")) {
@@ -103,6 +129,7 @@ public final class JdbcSchemaHistory implements SchemaHistory {
                     + " success boolean NOT NULL,"
                     + " error text)");
         }
+        exists = true;
     }
 
     @Override

@@ -32,12 +32,27 @@ public final class MigrationConnections {
     private MigrationConnections() {
     }
 
+    /**
+     * Databases this process has connected to: asked about once, not on every run of a loop. Asking first (through the
+     * maintenance database) keeps a missing database from leaving "FATAL: database ... does not exist" in the server log.
+     */
+    private static final java.util.Set<String> KNOWN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /** Opens a connection to {@code spec}'s database; null when it does not exist and {@code create} is false. */
     public static Connection open(ConnectionSpec spec, boolean create) {
         ConnectionSpec s = "pgwarden".equals(spec.applicationName()) || spec.applicationName() == null
                 ? spec.withApplicationName(APPLICATION_NAME) : spec;
+        String key = s.address() + "/" + s.database();
+        if (!KNOWN.contains(key) && Boolean.FALSE.equals(exists(s))) {
+            if (!create) {
+                return null;
+            }
+            createDatabase(s);
+        }
         try {
-            return connect(s);
+            Connection c = connect(s);
+            KNOWN.add(key);
+            return c;
         } catch (SQLException e) {
             if (!INVALID_CATALOG.equals(e.getSQLState())) {
                 throw cannotConnect(s, e);
@@ -51,6 +66,24 @@ public final class MigrationConnections {
             return connect(s);
         } catch (SQLException e) {
             throw cannotConnect(s, e);
+        }
+    }
+
+    /** Whether the database exists, asked through the maintenance database; null when that cannot be asked. */
+    private static Boolean exists(ConnectionSpec spec) {
+        if (spec.database().equals("postgres")) {
+            return null;
+        }
+        try (Connection c = connect(spec.withDatabase("postgres"));
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+            ps.setString(1, spec.database());
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            log.debug("cannot ask {} through database postgres whether {} exists: {}", spec.address(), spec.database(),
+                    PgConnections.describe(e));
+            return null;
         }
     }
 
@@ -117,6 +150,7 @@ public final class MigrationConnections {
         }
         ConnectionSpec maintenance = spec.withDatabase("postgres");
         try (Connection c = connect(maintenance); Statement st = c.createStatement()) {
+            requirePrimary(c, spec);
             st.execute("CREATE DATABASE " + SqlIdentifiers.quote(name));
             log.info("created database {} on {}", name, spec.address());
         } catch (SQLException e) {
@@ -127,6 +161,21 @@ public final class MigrationConnections {
             throw new PgWardenException(ErrorCode.FAILED, "Database " + name + " does not exist on " + spec.address()
                     + " and could not be created through database postgres: " + PgConnections.describe(e)
                     + ". Create it, or give user " + spec.user() + " the CREATEDB privilege.", e);
+        }
+    }
+
+    /**
+     * Fails when the server is a read-only replica: nothing a migration does can run there, and the error the server
+     * would give (read-only transaction, or CREATE DATABASE refused) points at privileges instead of at the primary.
+     */
+    static void requirePrimary(Connection c, ConnectionSpec spec) throws SQLException {
+        try (Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
+            rs.next();
+            if (rs.getBoolean(1)) {
+                throw new PgWardenException(ErrorCode.FAILED, "Cannot migrate " + spec.display() + ": " + spec.address()
+                        + " is a read-only replica (in recovery), and migrations run on the primary only. Point --url /"
+                        + " DATABASE_URL at the primary ('pgwarden status --url ...' shows a node's role); nothing was changed.");
+            }
         }
     }
 

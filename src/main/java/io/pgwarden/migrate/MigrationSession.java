@@ -106,6 +106,11 @@ final class MigrationSession implements AutoCloseable {
     /** Takes the migration lock and makes sure the history table exists. */
     void lockAndPrepare() {
         try {
+            MigrationConnections.requirePrimary(connection, settings.spec());
+        } catch (SQLException e) {
+            throw failure("ask whether the server is a replica", e);
+        }
+        try {
             lock.acquire(settings.lockTimeout());
             history.createIfMissing();
         } catch (SQLException e) {

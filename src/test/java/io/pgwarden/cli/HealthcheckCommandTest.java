@@ -42,4 +42,24 @@ class HealthcheckCommandTest {
         assertThat(CliRun.of(Map.of(), "healthcheck", "--data-dir", data.toString(), "--port", Integer.toString(other)).out())
                 .startsWith("critical: not accepting connections at 127.0.0.1:" + other + ": ");
     }
+
+    @Test
+    void usageErrorsHaveTheirOwnExitCodeAndPatroniRoleNamesAreAccepted() throws Exception {
+        int port = TestPostgres.freePort();
+        CliRun typo = CliRun.of(Map.of(), "healthcheck", "--port", Integer.toString(port), "--expect-role", "mastr");
+        assertThat(typo.exitCode()).isEqualTo(64);
+        assertThat(typo.err()).contains("--expect-role=mastr").contains("allowed values are primary (or master) and"
+                + " replica (or standby)");
+        CliRun unknown = CliRun.of(Map.of(), "healthcheck", "--port", Integer.toString(port), "--expect-rol", "primary");
+        assertThat(unknown.exitCode()).isEqualTo(64);
+        assertThat(unknown.err()).contains("--expect-rol");
+        // master is Patroni's name for the primary: accepted, so this is the server's state (critical: nothing listens)
+        CliRun master = CliRun.of(Map.of(), "healthcheck", "--port", Integer.toString(port), "--expect-role", "master");
+        assertThat(master.exitCode()).isEqualTo(2);
+        assertThat(master.out()).startsWith("critical: not accepting connections at 127.0.0.1:" + port + ": ");
+        assertThat(CliRun.of(Map.of(), "healthcheck", "--help").out()).contains("64   usage error (unknown flag, invalid value)")
+                .contains("2    critical (not accepting connections, SELECT 1 failed, wrong role)");
+        // other commands keep exit 2 for invalid input
+        assertThat(CliRun.of(Map.of(), "status", "--no-such-flag").exitCode()).isEqualTo(2);
+    }
 }

@@ -78,6 +78,11 @@ class ReplicaCommandsIT {
                 assertThat(primaryStatus.out()).contains("role             primary").contains("replicas         1")
                         .containsPattern("  node-b +127\\.0\\.0\\.1, streaming, slot node_b, lag \\d+ bytes");
 
+                // dirty buffers on B make its end-of-promotion checkpoint a long spread one, as on a busy node: until
+                // it ends B's control file shows timeline 1, and a pg_rewind without a CHECKPOINT first sees nothing to do
+                execute(specA, "CREATE TABLE filler AS SELECT g, repeat('x', 500) AS pad FROM generate_series(1, 20000) g");
+                long filled = lsn(specA, "SELECT pg_current_wal_lsn() - '0/0'");
+                await().atMost(WAIT).until(() -> lsn(specB, "SELECT pg_last_wal_replay_lsn() - '0/0'") >= filled);
                 CliRun promote = CliRun.of(Map.of(), "promote", "--data-dir", b.toString());
                 assertThat(promote.exitCode()).as(promote.err()).isZero();
                 assertThat(promote.out()).startsWith("promoted: 127.0.0.1:" + portB + " accepts writes on timeline 2 (test write at ");
@@ -119,8 +124,12 @@ class ReplicaCommandsIT {
                 try {
                     assertThat(rejoin.exitCode()).as(rejoin.out() + rejoin.err()).isZero();
                     assertThat(rejoin.out()).contains("rejoin: stopped the running server of " + a + " (fast shutdown)")
-                            .contains("rejoined: " + a + " is a replica of 127.0.0.1:" + portB + " by pg_rewind (pg_rewind"
-                                    + " synchronised " + a + " with 127.0.0.1:" + portB + "); slot 'node_a'");
+                            .contains("rejoin: checkpointed the new primary 127.0.0.1:" + portB + " (its control file shows"
+                                    + " timeline 2, which pg_rewind compares with this node's)")
+                            .contains("rejoin: pg_rewind: servers diverged at WAL location")
+                            .contains("prepared: " + a + " is configured as a replica of 127.0.0.1:" + portB + " by pg_rewind"
+                                    + " (pg_rewind synchronised " + a + " with 127.0.0.1:" + portB + "); slot 'node_a'")
+                            .doesNotContain("rejoined:");
                     String up = "pgwarden up --data-dir " + a + " --port " + portA + " --pg-bin " + BIN + " --replica-of 127.0.0.1:"
                             + portB + " --node-name node-a --primary-password-file " + a.resolve("pgwarden.password");
                     assertThat(rejoin.out()).contains("not started (--no-start); start it supervised with: " + up + "\n");
@@ -145,8 +154,10 @@ class ReplicaCommandsIT {
                     CliRun rejoinStart = CliRun.of(Map.of(), "rejoin", "--data-dir", a.toString(), "--primary", "127.0.0.1:" + portB,
                             "--pg-bin", BIN, "--node-name", "node-a");
                     assertThat(rejoinStart.exitCode()).as(rejoinStart.out() + rejoinStart.err()).isZero();
-                    assertThat(rejoinStart.out()).contains("rejoined: " + a + " is a replica of 127.0.0.1:" + portB)
-                            .contains("started: replica of 127.0.0.1:" + portB);
+                    assertThat(rejoinStart.out()).contains("prepared: " + a + " is configured as a replica of 127.0.0.1:" + portB)
+                            .contains("started: replica of 127.0.0.1:" + portB)
+                            .contains("rejoined: " + a + " streams from 127.0.0.1:" + portB + " on timeline 2 by pg_rewind");
+                    assertThat(rejoinStart.out().indexOf("rejoined:")).isGreaterThan(rejoinStart.out().indexOf("started:"));
                     execute(specB, "INSERT INTO t VALUES ('four')");
                     await().atMost(WAIT).until(() -> count(specA) == 4);
                 } finally {
@@ -171,6 +182,15 @@ class ReplicaCommandsIT {
     private static void execute(ConnectionSpec spec, String sql) throws Exception {
         try (Connection c = PgConnections.open(spec); Statement s = c.createStatement()) {
             s.execute(sql);
+        }
+    }
+
+    private static long lsn(ConnectionSpec spec, String sql) {
+        try (Connection c = PgConnections.open(spec); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (Exception e) {
+            return -1;
         }
     }
 

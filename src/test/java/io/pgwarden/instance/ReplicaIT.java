@@ -111,6 +111,12 @@ class ReplicaIT {
                     .hasMessageMatching("Data directory " + java.util.regex.Pattern.quote(aDir.toString())
                             + " is in use by a running PostgreSQL \\(pid \\d+\\); stop it first .*");
 
+            // many dirty buffers on B make its end-of-promotion checkpoint (a spread one) take minutes, as on a busy
+            // node: until it ends, B's control file still shows timeline 1 and pg_rewind would see "no rewind required"
+            ReplicaNodes.execute(aSpec, "CREATE TABLE filler AS SELECT g, repeat('x', 500) AS pad FROM generate_series(1, 20000) g");
+            String filled = ReplicaNodes.column(aSpec, "SELECT pg_current_wal_lsn()::text").get(0);
+            await().atMost(ReplicaNodes.WAIT).until(() -> ReplicaNodes.column(bSpec,
+                    "SELECT pg_last_wal_replay_lsn() >= '" + filled + "'::pg_lsn"), r -> r.equals(List.of("t")));
             // promote B while A still runs, then write on A: A's history diverges and needs pg_rewind
             Promoter.Result promoted = new Promoter(Clock.SYSTEM).execute(bSpec, Promoter.DEFAULT_TIMEOUT);
             assertThat(promoted.promoted()).isTrue();
@@ -144,6 +150,8 @@ class ReplicaIT {
             assertThat(rewound.reason()).isEqualTo("pg_rewind synchronised " + aDir + " with 127.0.0.1:" + b.port());
             assertThat(rewound.stoppedWith()).isEqualTo(ShutdownMode.FAST);
             assertThat(a.run().get(2, TimeUnit.MINUTES)).isEqualTo(Supervisor.Outcome.EXITED);
+            assertThat(nodes.progress).contains("checkpointed the new primary 127.0.0.1:" + b.port() + " (its control file"
+                    + " shows timeline 2, which pg_rewind compares with this node's)");
             assertThat(nodes.progress).anyMatch(l -> l.contains("servers diverged at WAL location"));
 
             ReplicaNodes.Node a2 = nodes.start(StandbyConfig.apply(a.config(), toB));

@@ -40,6 +40,8 @@ class MigrateApplyIT {
     void freshApplyCreatesTheDatabaseAndARerunIsANoOp() throws Exception {
         standardSet();
         ConnectionSpec spec = pg.spec().withDatabase("created_by_apply_" + Long.toHexString(System.nanoTime()));
+        java.nio.file.Path serverLog = pg.baseDir().resolve("server.log");
+        long logOffset = java.nio.file.Files.size(serverLog);
 
         var before = cli("migrate", "validate", "--url", url(spec), "--dir", dir.toString());
         assertThat(before.exitCode()).isEqualTo(6);
@@ -78,6 +80,14 @@ class MigrateApplyIT {
         var third = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
         assertThat(third.out()).contains("applied V11__o'brien_more.sql").contains("applied R__views.sql")
                 .contains("Applied 2 migrations, 0 failed, 4 already applied.");
+        // pgwarden asks before it touches: a clean run leaves no FATAL (missing database) or ERROR (missing history
+        // table) in the server log
+        String logged;
+        try (var in = java.nio.file.Files.newInputStream(serverLog)) {
+            in.skipNBytes(logOffset);
+            logged = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        assertThat(logged.lines().filter(l -> l.contains("ERROR:") || l.contains("FATAL:")).toList()).isEmpty();
     }
 
     @Test
@@ -226,6 +236,17 @@ class MigrateApplyIT {
         var again = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
         assertThat(again.exitCode()).isEqualTo(6);
         assertThat(again.err()).contains("V2__bad.sql is recorded as failed on ").contains("(V2__bad.sql line 3: SQLSTATE 42P01:");
+        // the agents' re-check (a failed file runs again once it changed) logs what is true, not "up to date"
+        var recheck = new java.io.ByteArrayOutputStream();
+        io.pgwarden.core.log.LogSettings.redirect(new java.io.PrintStream(recheck, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            new ApplyCommand(MigrateFixture.settings(spec, dir), RetryPolicy.RETRY_CHANGED, false, Clock.SYSTEM).execute();
+        } finally {
+            io.pgwarden.core.log.LogSettings.redirect(System.err);
+        }
+        assertThat(recheck.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("up to date")
+                .containsPattern("chain \\(root\\) failed at V2__bad.sql; waiting for a change of that file \\(or 'pgwarden"
+                        + " migrate repair'\\): 4 files read in \\d+ ms");
 
         write(dir, "V2__bad.sql", "CREATE TABLE two (id int);\n");
         var retry = cli("migrate", "apply", "--retry-failed", "--url", url(spec), "--dir", dir.toString());
@@ -415,9 +436,26 @@ class MigrateApplyIT {
         assertThat(typo.err()).contains("there is no chain biling in " + dir + " (chains: (root), billing). Nothing was changed.");
         assertThat(column(spec, "SELECT count(*) FROM pg_tables WHERE tablename = 'pgwarden_schema_history'")).containsExactly("0");
 
+        // a mistyped database is refused, not created (an apply would then skip V1-V2 on an empty database)
+        ConnectionSpec typoDb = spec.withDatabase(spec.database() + "_typo");
+        var missing = cli("migrate", "baseline", "--baseline-version", "2", "--url", url(typoDb), "--dir", dir.toString());
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).isEqualTo("error: Cannot baseline " + typoDb.display() + " at version 2: database "
+                + typoDb.database() + " does not exist on " + typoDb.address() + ", and baseline marks an existing database"
+                + " (whose schema was created without pgwarden). Check the database name in --url / DATABASE_URL; to start"
+                + " a new database, run 'pgwarden migrate apply' instead. Nothing was changed." + System.lineSeparator());
+        assertThat(column(spec, "SELECT count(*) FROM pg_database WHERE datname = '" + typoDb.database() + "'"))
+                .containsExactly("0");
+
         var root = cli("migrate", "baseline", "--baseline-version", "2", "--url", url(spec), "--dir", dir.toString());
         assertThat(root.exitCode()).as(root.err()).isZero();
         assertThat(root.out()).isEqualTo("Baselined at version 2: (root)" + System.lineSeparator());
+        // a second baseline is refused with exit 6, as its help says
+        var again = cli("migrate", "baseline", "--baseline-version", "2", "--url", url(spec), "--dir", dir.toString());
+        assertThat(again.exitCode()).isEqualTo(6);
+        assertThat(again.err()).contains("Chain (root) of " + target + " already has migration history");
+        assertThat(cli("migrate", "baseline", "--help").out()).contains("6   refused: a chain baselined already has migration")
+                .contains("2   refused: the database does not exist").doesNotContain("Exit 2 when refused");
         assertThat(column(spec, "SELECT group_name || ':' || version FROM pgwarden_schema_history")).containsExactly(":2");
         var apply = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
         assertThat(apply.out()).contains("applied billing/V1__invoices.sql", "Applied 1 migration, 0 failed, 2 already applied.");
