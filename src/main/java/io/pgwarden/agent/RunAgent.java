@@ -211,11 +211,24 @@ public final class RunAgent {
                     }
                 });
                 LoopHeartbeat beat = health.loops().register("monitor", MONITOR_MAX_SILENCE);
+                io.pgwarden.instance.ServerTls tls = instance.config().tls();
+                TlsRotation rotation = tls == null ? null
+                        : new TlsRotation(tls, dataDir, new ServerFiles(privileges), superuser, clock);
+                LoopHeartbeat tlsBeat = rotation == null ? null : health.loops().register("tls", MONITOR_MAX_SILENCE);
+                if (tls != null) {
+                    health.tlsCertificate(dataDir.resolve(io.pgwarden.instance.ServerTls.CERT_FILE));
+                }
                 while (!stop.isRequested()) {
                     beat.runCycle(monitor::cycle);
+                    if (rotation != null) {
+                        tlsBeat.runCycle(rotation::cycle);
+                    }
                     stop.await(settings.monitorInterval().toMillis());
                 }
                 health.loops().unregister(beat);
+                if (tlsBeat != null) {
+                    health.loops().unregister(tlsBeat);
+                }
             }
             served = true;
         } finally {

@@ -23,16 +23,18 @@ final class ConfigKeys {
             "target-name", "target-time", "target-timeline", "target-xid", "yes");
 
     static final Set<String> ALL = Set.of(
-            "allow", "clone-method", "compress", "connect-timeout", "cpus", "data-dir", "database", "database-url",
-            "debounce", "dir", "expect-role", "file", "format", "health-address", "health-port", "host",
-            "initial-password-file", "interval", "keep-full", "keep-within", "listen", "lock-timeout", "max-lag",
-            "max-restarts", "memory", "migrations-dir", "monitor-interval", "namespace", "no-create-database",
-            "no-rewind", "no-start", "no-tune", "node-name", "nodes", "parallel", "password-file", "pg-bin",
-            "pg-version", "pgbouncer-admin-url", "pgbouncer-ini", "pgwarden-command", "port", "primary",
-            "primary-password-file", "primary-user", "psql", "replica-of", "replication-password-file",
-            "replication-user", "repo", "restart-window", "ro-service", "rw-service", "schema", "server-log",
-            "shared-preload-libraries", "slot", "sslmode", "start-timeout", "stop-timeout", "storage", "superuser",
-            "timeout", "url", "user", "wait-timeout", "wal-timeout", "workload");
+            "allow", "auth-password-file", "auth-user", "ca-dir", "cert-users", "client", "clone-method", "compress",
+            "connect-timeout", "cpus", "data-dir", "database", "database-url", "days", "debounce", "dir",
+            "expect-role", "file", "format", "health-address", "health-port", "host", "hosts", "ini",
+            "initial-password-file", "interval", "keep-full", "keep-within", "listen", "listen-addr", "listen-port",
+            "lock-timeout", "max-lag", "max-restarts", "memory", "migrations-dir", "monitor-interval", "namespace",
+            "no-create-database", "no-rewind", "no-start", "no-tune", "node-name", "nodes", "parallel",
+            "password-file", "pg-bin", "pg-version", "pgbouncer-admin-url", "pgbouncer-ini", "pgwarden-command",
+            "port", "primary", "primary-password-file", "primary-user", "psql", "replica-of",
+            "replication-password-file", "replication-user", "repo", "require-tls", "restart-window", "ro-service",
+            "rw-service", "schema", "server-log", "server-tls-dir", "shared-preload-libraries", "slot", "sslmode",
+            "start-timeout", "stop-timeout", "storage", "superuser", "timeout", "tls-ca", "tls-cert", "tls-dir",
+            "tls-expiry-warning", "tls-key", "url", "user", "userlist", "wait-timeout", "wal-timeout", "workload");
 
     private ConfigKeys() {
     }

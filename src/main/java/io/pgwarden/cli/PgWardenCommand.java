@@ -27,6 +27,8 @@ import picocli.CommandLine.Spec;
                 WalCommand.class,
                 DumpCommand.class,
                 LoadCommand.class,
+                CertsCommand.class,
+                PgBouncerCommand.class,
         })
 public final class PgWardenCommand implements Runnable {
     private final Map<String, String> env;

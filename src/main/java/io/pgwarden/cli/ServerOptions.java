@@ -117,6 +117,9 @@ public final class ServerOptions {
     @Mixin
     ReplicaOptions replica;
 
+    @Mixin
+    TlsOptions tls;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "YAML file with any of the options above (keys without dashes, e.g. 'port: 5433'). Env: PGWARDEN_CONFIG.")
     Path config;
@@ -172,6 +175,11 @@ public final class ServerOptions {
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }
+        TlsOptions.Resolved tlsSettings = tls.resolve(sources, problems, java.time.Instant.now());
+        if (tlsSettings.sslmode() != null || tlsSettings.rootcert() != null) {
+            clientDefaults = clientDefaults.withSsl(tlsSettings.sslmode() == null ? clientDefaults.sslmode()
+                    : tlsSettings.sslmode(), tlsSettings.rootcert());
+        }
         Path absData = data.toAbsolutePath().normalize();
         ReplicaProvisioner.Source replicaOf = replica.source(sources, problems, absData);
         problems.throwIfAny();
@@ -186,7 +194,8 @@ public final class ServerOptions {
                 ? (defaults.serverLogInDataDir() ? absData.resolve("log/postgresql.log") : null)
                 : logValue.trim().equals("-") ? null : Path.of(logValue.trim()).toAbsolutePath().normalize();
         InstanceConfig instance = new InstanceConfig(absData, pwFile, su.superuser(), listenAddrs, p, networks, Map.of(), log,
-                start, stop, RestartPolicy.DEFAULT.withLimits(restarts, window), su.initialPassword());
+                start, stop, RestartPolicy.DEFAULT.withLimits(restarts, window), su.initialPassword(),
+                tlsSettings.server());
         BinariesRequest binaries = new BinariesRequest(bin, binSetting.map(Setting::origin).orElse(null), major,
                 versionSetting.map(Setting::origin).orElse(null));
         return new Node(new RunSettings(instance, binaries, tuning, clientDefaults, address, migrate.dir(), db,

@@ -25,10 +25,11 @@ import java.util.Objects;
  * @param restartPolicy   restart backoff and give-up limits
  * @param initialPassword the superuser's password for the first initdb (POSTGRES_PASSWORD / POSTGRES_PASSWORD_FILE),
  *                        or null to generate one; never used once the data directory exists
+ * @param tls             the server's TLS files and whether the network must use TLS; null for no TLS
  */
 public record InstanceConfig(Path dataDir, Path passwordFile, String superuser, List<String> listenAddresses, int port,
         List<String> allowedNetworks, Map<String, String> settings, Path serverLog, Duration startTimeout,
-        Duration stopTimeout, RestartPolicy restartPolicy, InitialPassword initialPassword) {
+        Duration stopTimeout, RestartPolicy restartPolicy, InitialPassword initialPassword, ServerTls tls) {
 
     public static final String DEFAULT_SUPERUSER = "postgres";
     /** Kept inside the data directory so it travels with the volume and with base backups (the role does too). */
@@ -55,12 +56,20 @@ public record InstanceConfig(Path dataDir, Path passwordFile, String superuser, 
         }
     }
 
-    /** Without an initial password: initdb gets a generated one. */
+    /** Without TLS. */
+    public InstanceConfig(Path dataDir, Path passwordFile, String superuser, List<String> listenAddresses, int port,
+            List<String> allowedNetworks, Map<String, String> settings, Path serverLog, Duration startTimeout,
+            Duration stopTimeout, RestartPolicy restartPolicy, InitialPassword initialPassword) {
+        this(dataDir, passwordFile, superuser, listenAddresses, port, allowedNetworks, settings, serverLog, startTimeout,
+                stopTimeout, restartPolicy, initialPassword, null);
+    }
+
+    /** Without an initial password (initdb gets a generated one) and without TLS. */
     public InstanceConfig(Path dataDir, Path passwordFile, String superuser, List<String> listenAddresses, int port,
             List<String> allowedNetworks, Map<String, String> settings, Path serverLog, Duration startTimeout,
             Duration stopTimeout, RestartPolicy restartPolicy) {
         this(dataDir, passwordFile, superuser, listenAddresses, port, allowedNetworks, settings, serverLog, startTimeout,
-                stopTimeout, restartPolicy, null);
+                stopTimeout, restartPolicy, null, null);
     }
 
     /** Loopback only, default timeouts and restart policy, no tuned settings. */
@@ -71,17 +80,22 @@ public record InstanceConfig(Path dataDir, Path passwordFile, String superuser, 
 
     public InstanceConfig withSettings(Map<String, String> tuned) {
         return new InstanceConfig(dataDir, passwordFile, superuser, listenAddresses, port, allowedNetworks, tuned,
-                serverLog, startTimeout, stopTimeout, restartPolicy, initialPassword);
+                serverLog, startTimeout, stopTimeout, restartPolicy, initialPassword, tls);
     }
 
     public InstanceConfig withRestartPolicy(RestartPolicy policy) {
         return new InstanceConfig(dataDir, passwordFile, superuser, listenAddresses, port, allowedNetworks, settings,
-                serverLog, startTimeout, stopTimeout, policy, initialPassword);
+                serverLog, startTimeout, stopTimeout, policy, initialPassword, tls);
     }
 
     public InstanceConfig withAllowedNetworks(List<String> cidrs) {
         return new InstanceConfig(dataDir, passwordFile, superuser, listenAddresses, port, cidrs, settings,
-                serverLog, startTimeout, stopTimeout, restartPolicy, initialPassword);
+                serverLog, startTimeout, stopTimeout, restartPolicy, initialPassword, tls);
+    }
+
+    public InstanceConfig withTls(ServerTls serverTls) {
+        return new InstanceConfig(dataDir, passwordFile, superuser, listenAddresses, port, allowedNetworks, settings,
+                serverLog, startTimeout, stopTimeout, restartPolicy, initialPassword, serverTls);
     }
 
     /** The host clients should use: the first listen address, or loopback for wildcards. */
