@@ -75,6 +75,13 @@ class StacksIT {
             composeQuietly("replica", "down", "-v");
             composeQuietly("primary", "down", "-v");
             podman(Duration.ofMinutes(1), "network", "rm", "-f", "pgwarden-it-" + run);
+            try (var files = Files.walk(stacks.getParent())) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(f);
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
     }
 
@@ -140,7 +147,7 @@ class StacksIT {
                 }
             });
         }
-        // PgBouncer looks app_user's SCRAM secret up with auth_query; a wrong password is refused
+        // PgBouncer looks app_user's SCRAM secret up with auth_query; a wrong password is refused by PgBouncer itself
         String bouncerUrl = "jdbc:postgresql://127.0.0.1:" + env.get("PGBOUNCER_PORT") + "/app?preferQueryMode=simple";
         Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() -> {
             try (Connection b = DriverManager.getConnection(bouncerUrl, "app_user", secrets.get("app-user-password"))) {
@@ -149,7 +156,7 @@ class StacksIT {
         });
         assertThat(org.assertj.core.api.Assertions.catchThrowable(
                 () -> DriverManager.getConnection(bouncerUrl, "app_user", "wrong").close()))
-                .isInstanceOf(SQLException.class).hasMessageContaining("password authentication failed");
+                .isInstanceOf(SQLException.class).hasMessageContaining("SASL authentication failed");
     }
 
     private static void copy(Path from, Path to) throws IOException {
