@@ -217,15 +217,15 @@ class UpCommandTest {
 
         CliRun h = CliRun.of(Map.of("DATABASE_URL", "mysql://u:secret@h/db"), "healthcheck", "--expect-role", "leader",
                 "--data-dir", tmp.resolve("nope").toString());
-        assertThat(h.exitCode()).isEqualTo(2);
+        assertThat(h.exitCode()).isEqualTo(64); // healthcheck's usage code: its 2 means critical
         assertThat(h.err()).isEqualTo("error: DATABASE_URL: expected a URL such as postgresql://user@host:5432/dbname\n"
-                + "--expect-role=leader: allowed values are primary, replica\n"
+                + "--expect-role=leader: allowed values are primary (or master) and replica (or standby)\n"
                 + "--data-dir=" + tmp.resolve("nope") + ": no such directory\n");
         assertThat(h.err()).doesNotContain("secret");
 
         Path missing = tmp.resolve("pgwarden.password");
         CliRun pw = CliRun.of(Map.of("PGWARDEN_PASSWORD_FILE", missing.toString()), "healthcheck");
-        assertThat(pw.exitCode()).isEqualTo(2);
+        assertThat(pw.exitCode()).isEqualTo(64);
         assertThat(pw.err()).isEqualTo("error: PGWARDEN_PASSWORD_FILE=" + missing
                 + " (no such file, or not readable by this user)\n");
     }
