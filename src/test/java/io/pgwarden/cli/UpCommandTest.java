@@ -30,7 +30,7 @@ class UpCommandTest {
                 + "--pg-version=12: PostgreSQL 12 is not supported; use 13 to 18\n"
                 + "--stop-timeout=soon: expected a duration such as 500ms, 10s, 2m or 1h\n"
                 + "--max-restarts=0: expected a whole number of at least 1\n"
-                + "POSTGRES_MEMORY=lots: expected a whole number of megabytes, e.g. 2048 (--memory also takes units such as 2GB)\n");
+                + "POSTGRES_MEMORY=lots: expected megabytes (e.g. 2048) or a size with a unit (e.g. 1536MB, 2GB)\n");
         assertThat(r.out()).isEmpty();
         assertThat(data).doesNotExist();
     }
