@@ -142,6 +142,11 @@ public final class RejoinCommand extends AbstractCommand {
         int timeline = new StreamingWait(Clock.SYSTEM).await(r.primarySuperuser(), r.upstream().applicationName(), serverLog,
                 StreamingWait.DEFAULT_TIMEOUT);
         out().println("rejoined: " + data + " streams from " + r.upstream().address() + " on timeline " + timeline + " by " + how);
+        RejoinUpHint hint = new RejoinUpHint(data, portBeforeStop, bin, dir.version().map(PgVersion::major).orElse(null),
+                r.upstream(), r.replicationPasswordFile(), r.primarySuperuser().user(), primaryPasswordFile(sources, data));
+        // up stops a server whose starting pgwarden is gone (this rejoin, once it exits) and starts it supervised
+        out().println("not supervised: nothing restarts this detached server if it crashes; to supervise it, run: "
+                + hint.render());
         return 0;
     }
 

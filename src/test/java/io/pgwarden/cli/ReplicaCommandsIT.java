@@ -158,6 +158,8 @@ class ReplicaCommandsIT {
                             .contains("started: replica of 127.0.0.1:" + portB)
                             .contains("rejoined: " + a + " streams from 127.0.0.1:" + portB + " on timeline 2 by pg_rewind");
                     assertThat(rejoinStart.out().indexOf("rejoined:")).isGreaterThan(rejoinStart.out().indexOf("started:"));
+                    assertThat(rejoinStart.out()).contains("not supervised: nothing restarts this detached server if it"
+                            + " crashes; to supervise it, run: " + up + "\n");
                     execute(specB, "INSERT INTO t VALUES ('four')");
                     await().atMost(WAIT).until(() -> count(specA) == 4);
                 } finally {
