@@ -31,9 +31,11 @@ public final class AgentHealth implements AutoCloseable {
     private final MigrationStatusBoard migrations;
     private final AgentPostgresStatus postgres;
     private final HealthServer server;
+    private final AgentStatusSource status;
 
     private AgentHealth(Clock clock, AgentMetrics metrics, LoopRegistry loops, MigrationStatusBoard migrations,
-            AgentPostgresStatus postgres, HealthServer server) {
+            AgentPostgresStatus postgres, HealthServer server, AgentStatusSource status) {
+        this.status = status;
         this.clock = clock;
         this.metrics = metrics;
         this.loops = loops;
@@ -53,8 +55,9 @@ public final class AgentHealth implements AutoCloseable {
         LoopRegistry loops = new LoopRegistry(clock, metrics.registry());
         MigrationStatusBoard board = new MigrationStatusBoard();
         AgentPostgresStatus postgres = new AgentPostgresStatus(clock);
-        HealthServer http = HealthServer.start(address, new AgentStatusSource(postgres, board, loops, clock), metrics);
-        return new AgentHealth(clock, metrics, loops, board, postgres, http);
+        AgentStatusSource status = new AgentStatusSource(postgres, board, loops, clock);
+        HealthServer http = HealthServer.start(address, status, metrics);
+        return new AgentHealth(clock, metrics, loops, board, postgres, http, status);
     }
 
     /** Says what the agent is doing before it can connect (shown as the STARTING state's reason). */
@@ -79,6 +82,20 @@ public final class AgentHealth implements AutoCloseable {
      */
     public void attachOwned(ConnectionSpec server, java.util.function.BooleanSupplier shuttingDown) {
         postgres.attach(new PostgresStatusProbe(server, clock, PostgresStatusProbe.Session.KEEP, shuttingDown));
+    }
+
+    /** Reports the expiry of the server certificate in {@code file} on /health and /metrics from now on. */
+    public void tlsCertificate(java.nio.file.Path file) {
+        status.tls(() -> {
+            try {
+                java.security.cert.X509Certificate c = io.pgwarden.pg.tls.Pem.readCertificates(file).get(0);
+                return new io.pgwarden.health.TlsCertificateStatus(file.toString(), c.getSubjectX500Principal().getName(),
+                        c.getNotAfter().toInstant(), null);
+            } catch (java.io.IOException | io.pgwarden.pg.tls.Pem.PemException e) {
+                return new io.pgwarden.health.TlsCertificateStatus(file.toString(), null, null,
+                        "cannot read the certificate: " + e.getMessage());
+            }
+        });
     }
 
     public LoopRegistry loops() {

@@ -202,6 +202,8 @@ public final class RunAgent {
             try (MigrationRunner migrations = migrations(health, superuser)) {
                 if (migrations != null) {
                     migrations.start();
+                } else if (started.getCount() == 0 && replicaOf == null) {
+                    createDatabase(superuser);
                 }
                 ServerMonitor monitor = new ServerMonitor(health.postgres(), superuser.display(), () -> {
                     if (migrations != null) {
@@ -209,11 +211,24 @@ public final class RunAgent {
                     }
                 });
                 LoopHeartbeat beat = health.loops().register("monitor", MONITOR_MAX_SILENCE);
+                io.pgwarden.instance.ServerTls tls = instance.config().tls();
+                TlsRotation rotation = tls == null ? null
+                        : new TlsRotation(tls, dataDir, new ServerFiles(privileges), superuser, clock);
+                LoopHeartbeat tlsBeat = rotation == null ? null : health.loops().register("tls", MONITOR_MAX_SILENCE);
+                if (tls != null) {
+                    health.tlsCertificate(dataDir.resolve(io.pgwarden.instance.ServerTls.CERT_FILE));
+                }
                 while (!stop.isRequested()) {
                     beat.runCycle(monitor::cycle);
+                    if (rotation != null) {
+                        tlsBeat.runCycle(rotation::cycle);
+                    }
                     stop.await(settings.monitorInterval().toMillis());
                 }
                 health.loops().unregister(beat);
+                if (tlsBeat != null) {
+                    health.loops().unregister(tlsBeat);
+                }
             }
             served = true;
         } finally {
@@ -236,6 +251,21 @@ public final class RunAgent {
             log.error("interrupted while stopping PostgreSQL after a failure; it may still be running");
         } catch (RuntimeException e) {
             log.error("stopping PostgreSQL after a failure failed too: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * {@code --database} (POSTGRES_DB) on a primary without migrations, which would create it otherwise: as the official
+     * image creates POSTGRES_DB on its first start. A failure is a warning; the server is up and serves the others.
+     */
+    private void createDatabase(ConnectionSpec superuser) {
+        if (settings.database().equals(RunSettings.DEFAULT_DATABASE)) {
+            return;
+        }
+        try {
+            new DatabaseCreator(superuser.withDatabase(settings.database()), RunSettings.DEFAULT_DATABASE).ensureExists();
+        } catch (PgWardenException e) {
+            log.warn("{}", e.getMessage());
         }
     }
 

@@ -21,7 +21,9 @@ import picocli.CommandLine.Option;
         description = {
                 "Checks one PostgreSQL server for a container HEALTHCHECK and prints one line.",
                 "Critical: it does not accept connections, SELECT 1 fails, or its role differs from --expect-role."
-                        + " Warning: the data directory's file system has less than 10%% and less than 100 MB free.",
+                        + " Warning: the data directory's file system has less than 10%% and less than 100 MB free, or"
+                        + " the TLS certificate the server presents expires within --tls-expiry-warning (critical once"
+                        + " expired).",
                 "The password comes from --password-file, the URL, PGPASSWORD, or <data-dir>/pgwarden.password.",
                 "",
                 "Examples:",
@@ -32,8 +34,8 @@ import picocli.CommandLine.Option;
                 ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeOnInvalidInput = HealthcheckCommand.USAGE_EXIT_CODE,
-        exitCodeList = {"0:healthy", "1:warning (low disk space)",
-                "2:critical (not accepting connections, SELECT 1 failed, wrong role)",
+        exitCodeList = {"0:healthy", "1:warning (low disk space, TLS certificate close to expiry)",
+                "2:critical (not accepting connections, SELECT 1 failed, wrong role); also an expired TLS certificate",
                 "64:usage error (unknown flag, invalid value), so a typo in a HEALTHCHECK line is not taken for a"
                         + " dead database"})
 public final class HealthcheckCommand extends AbstractCommand {
@@ -61,6 +63,11 @@ public final class HealthcheckCommand extends AbstractCommand {
             description = "Connect timeout. Env: PGCONNECT_TIMEOUT (seconds). Default: 5s.")
     String timeout;
 
+    @Option(names = "--tls-expiry-warning", paramLabel = "DURATION",
+            description = "Warn when the server's TLS certificate expires within this. Env: PGWARDEN_TLS_EXPIRY_WARNING."
+                    + " Default: 14d.")
+    String tlsExpiryWarning;
+
     @Override
     protected int execute() throws Exception {
         ConfigSources sources = sources(null);
@@ -74,6 +81,8 @@ public final class HealthcheckCommand extends AbstractCommand {
         Path data = sources.resolve(problems, null, InputParsers::path, "--data-dir", dataDir, "PGDATA");
         Optional<Setting> pwSetting = sources.find("--password-file", passwordFile, "PGWARDEN_PASSWORD_FILE");
         Duration connectTimeout = sources.resolve(problems, null, InputParsers::positiveDuration, "--timeout", timeout);
+        Duration expiryWarning = sources.resolve(problems, HealthCheck.DEFAULT_TLS_EXPIRY_WARNING,
+                InputParsers::positiveDuration, "--tls-expiry-warning", tlsExpiryWarning, "PGWARDEN_TLS_EXPIRY_WARNING");
         if (data != null && !Files.isDirectory(data)) {
             problems.add("--data-dir=" + data + ": no such directory");
         }
@@ -90,7 +99,7 @@ public final class HealthcheckCommand extends AbstractCommand {
         if (connectTimeout != null) {
             spec = spec.withConnectTimeout(connectTimeout);
         }
-        HealthCheck.Report report = new HealthCheck(spec, role, data).execute();
+        HealthCheck.Report report = new HealthCheck(spec, role, data, expiryWarning, io.pgwarden.core.Clock.SYSTEM).execute();
         out().println(report.line());
         return report.status().exitCode();
     }

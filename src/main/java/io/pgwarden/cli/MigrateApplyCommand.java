@@ -59,7 +59,7 @@ public final class MigrateApplyCommand extends AbstractCommand {
         }
         for (ExecutionOutcome o : r.outcomes()) {
             out.println((o.success() ? "applied " : "FAILED  ") + o.migration().script() + " (" + o.millis() + " ms"
-                    + (o.transactional() ? "" : ", outside a transaction") + ")");
+                    + (o.transactional() ? "" : ", " + o.mode().words()) + ")");
         }
         out.println("Applied " + r.appliedCount() + " migration" + (r.appliedCount() == 1 ? "" : "s") + ", "
                 + r.failures().size() + " failed, " + r.upToDate() + " already applied.");

@@ -89,6 +89,10 @@ public final class MigrateInfoCommand extends AbstractCommand {
                 m.put("installedBy", i.installedBy());
                 m.put("executionTimeMs", i.executionTimeMs());
                 m.put("error", i.error());
+                m.put("adoptedFrom", i.applied() == null ? null : i.applied().adoptedFrom());
+                if (i.applied() != null && i.applied().adopted() && i.file() != null) {
+                    m.put("flywayChecksum", i.file().flywayChecksum()); // what appliedChecksum is compared with
+                }
                 list.add(m);
             }
         }

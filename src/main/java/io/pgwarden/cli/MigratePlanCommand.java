@@ -31,8 +31,12 @@ public final class MigratePlanCommand extends AbstractCommand {
         int n = 1;
         for (PlannedMigration p : r.migrations()) {
             out().printf("%4d. %-50s %-10s checksum %-11d %s%s%n", n++, p.script(),
-                    p.version() == null ? "repeatable" : "v" + p.version(), p.checksum(),
-                    p.transactional() ? "in a transaction" : "outside a transaction", p.retry() ? " (retry of a failed run)" : "");
+                    p.version() == null ? "repeatable" : "v" + p.version(), p.checksum(), p.runs(),
+                    p.retry() ? " (retry of a failed run)" : "");
+            if (!p.reading().isEmpty()) {
+                out().println("      read as " + p.reading() + (p.type() == io.pgwarden.migrate.MigrationType.BASELINE_MIGRATION
+                        ? ": runs instead of the versioned files up to v" + p.version() + " (the chain has no history)" : ""));
+            }
         }
         if (!r.problems().isEmpty()) {
             out().println("apply would refuse to run until these are resolved:");

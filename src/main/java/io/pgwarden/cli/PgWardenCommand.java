@@ -22,6 +22,13 @@ import picocli.CommandLine.Spec;
                 StatusCommand.class,
                 PromoteCommand.class,
                 RejoinCommand.class,
+                BackupCommand.class,
+                RestoreCommand.class,
+                WalCommand.class,
+                DumpCommand.class,
+                LoadCommand.class,
+                CertsCommand.class,
+                PgBouncerCommand.class,
         })
 public final class PgWardenCommand implements Runnable {
     private final Map<String, String> env;

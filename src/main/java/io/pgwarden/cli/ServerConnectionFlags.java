@@ -27,7 +27,7 @@ public final class ServerConnectionFlags {
                     + " (healthcheck), else 5432.")
     String port;
 
-    @Option(names = "--user", paramLabel = "NAME", description = "User. Env: PGUSER. Default: postgres.")
+    @Option(names = "--user", paramLabel = "NAME", description = "User. Env: PGUSER. Default: postgres (POSTGRES_USER, when set, for the server of --data-dir).")
     String user;
 
     /** {@code --database} as in run and endpoints; {@code --dbname} (libpq's word) kept as an alias. */
@@ -86,6 +86,9 @@ public final class ServerConnectionFlags {
         Optional<Setting> userSetting = part(sources, "--user", user, "PGUSER", u.isPresent());
         if (userSetting.isPresent()) {
             spec = spec.withUser(userSetting.get().value().trim(), spec.password());
+        } else if (dataDir != null && u.isEmpty() && isBlank(sources.env("PGUSER")) && !isBlank(sources.env("POSTGRES_USER"))) {
+            // the data directory's own server: its superuser is the one run/up created (the image's POSTGRES_USER)
+            spec = spec.withUser(sources.env("POSTGRES_USER").trim(), spec.password());
         }
         Optional<Setting> dbSetting = part(sources, "--database", dbname, "PGDATABASE", u.isPresent());
         if (dbSetting.isPresent()) {

@@ -72,6 +72,9 @@ public final class ServerOptions {
                     + " Default: <data-dir>/pgwarden.password.")
     String passwordFile;
 
+    @Mixin
+    SuperuserOptions superuserOptions;
+
     @Option(names = "--server-log", paramLabel = "FILE|-",
             description = "File PostgreSQL's log is appended to, or - for this process's output. Env: PGWARDEN_SERVER_LOG."
                     + " Default: <data-dir>/log/postgresql.log for up, - for run.")
@@ -114,6 +117,9 @@ public final class ServerOptions {
     @Mixin
     ReplicaOptions replica;
 
+    @Mixin
+    TlsOptions tls;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "YAML file with any of the options above (keys without dashes, e.g. 'port: 5433'). Env: PGWARDEN_CONFIG.")
     Path config;
@@ -140,6 +146,7 @@ public final class ServerOptions {
         Optional<Setting> binSetting = sources.find("--pg-bin", pgBin, BinariesResolver.ENV);
         Path bin = sources.resolve(problems, null, InputParsers::path, "--pg-bin", pgBin, BinariesResolver.ENV);
         Path pwFile = sources.resolve(problems, null, InputParsers::path, "--password-file", passwordFile, "PGWARDEN_PASSWORD_FILE");
+        SuperuserOptions.Resolved su = superuserOptions.resolve(sources, problems);
         String logValue = sources.resolve(problems, null, ServerOptions::serverLog, "--server-log", serverLog,
                 "PGWARDEN_SERVER_LOG");
         Duration stop = sources.resolve(problems, InstanceConfig.DEFAULT_STOP_TIMEOUT, InputParsers::positiveDuration,
@@ -168,6 +175,11 @@ public final class ServerOptions {
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }
+        TlsOptions.Resolved tlsSettings = tls.resolve(sources, problems, java.time.Instant.now());
+        if (tlsSettings.sslmode() != null || tlsSettings.rootcert() != null) {
+            clientDefaults = clientDefaults.withSsl(tlsSettings.sslmode() == null ? clientDefaults.sslmode()
+                    : tlsSettings.sslmode(), tlsSettings.rootcert());
+        }
         Path absData = data.toAbsolutePath().normalize();
         ReplicaProvisioner.Source replicaOf = replica.source(sources, problems, absData);
         problems.throwIfAny();
@@ -181,8 +193,9 @@ public final class ServerOptions {
         Path log = logValue == null
                 ? (defaults.serverLogInDataDir() ? absData.resolve("log/postgresql.log") : null)
                 : logValue.trim().equals("-") ? null : Path.of(logValue.trim()).toAbsolutePath().normalize();
-        InstanceConfig instance = new InstanceConfig(absData, pwFile, null, listenAddrs, p, networks, Map.of(), log, start,
-                stop, RestartPolicy.DEFAULT.withLimits(restarts, window));
+        InstanceConfig instance = new InstanceConfig(absData, pwFile, su.superuser(), listenAddrs, p, networks, Map.of(), log,
+                start, stop, RestartPolicy.DEFAULT.withLimits(restarts, window), su.initialPassword(),
+                tlsSettings.server());
         BinariesRequest binaries = new BinariesRequest(bin, binSetting.map(Setting::origin).orElse(null), major,
                 versionSetting.map(Setting::origin).orElse(null));
         return new Node(new RunSettings(instance, binaries, tuning, clientDefaults, address, migrate.dir(), db,

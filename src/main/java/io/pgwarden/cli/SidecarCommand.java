@@ -34,6 +34,16 @@ public final class SidecarCommand extends AbstractCommand {
                     + " without either, the libpq variables PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE.")
     String databaseUrl;
 
+    @Option(names = "--sslmode", paramLabel = "MODE",
+            description = "SSL mode of the connections to the server: disable, allow, prefer, require, verify-ca,"
+                    + " verify-full. Env: PGSSLMODE (or sslmode in the URL). Default: prefer.")
+    String sslmode;
+
+    @Option(names = "--tls-ca", paramLabel = "FILE",
+            description = "CA the server's certificate is verified with (verify-ca, verify-full), e.g. the ca.crt of"
+                    + " 'pgwarden certs'. Env: PGWARDEN_TLS_CA. Default: PGSSLROOTCERT or sslrootcert in the URL.")
+    String tlsCa;
+
     @Mixin
     AgentMigrationOptions migrations;
 
@@ -79,6 +89,14 @@ public final class SidecarCommand extends AbstractCommand {
         ConnectionSpec base = defaults;
         ConnectionSpec target = sources.resolve(problems, base, u -> ConnectionSpec.parseUrl(u, base), "--database-url",
                 databaseUrl, "DATABASE_URL");
+        // PGSSLMODE and sslmode in the URL are in the spec already; the flag (or the file) overrides them
+        String mode = sources.resolve(problems, null, TlsOptions::mode, "--sslmode", sslmode);
+        java.nio.file.Path ca = sources.resolve(problems, null, InputParsers::readableFile, "--tls-ca", tlsCa,
+                "PGWARDEN_TLS_CA");
+        if (mode != null || (ca != null && target.sslrootcert() == null)) {
+            target = target.withSsl(mode == null ? target.sslmode() : mode,
+                    ca == null || target.sslrootcert() != null ? null : ca.toAbsolutePath().normalize().toString());
+        }
         AgentMigrationOptions.Resolved migrate = migrations.resolve(sources, problems);
         Duration wait = sources.resolve(problems, SidecarSettings.DEFAULT_WAIT_TIMEOUT, InputParsers::positiveDuration,
                 "--wait-timeout", waitTimeout, "WAIT_TIMEOUT");

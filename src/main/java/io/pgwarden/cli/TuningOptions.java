@@ -27,6 +27,12 @@ public final class TuningOptions {
     static final String WORKLOAD_ENV = "POSTGRES_WORKLOAD_TYPE";
     static final String STORAGE_ENV = "POSTGRES_STORAGE_TYPE";
     static final String PRELOAD_ENV = "POSTGRES_SHARED_PRELOAD_LIBRARIES";
+    /**
+     * The libraries an image ships (the pgwarden image sets it from deploy/image/extensions.yaml): when set, a
+     * library to preload that is not in it is an error naming it, before PostgreSQL would fail to start with
+     * "could not access file". Unset (outside the image), any name is passed on.
+     */
+    static final String AVAILABLE_ENV = "PGWARDEN_AVAILABLE_LIBRARIES";
 
     @Option(names = "--memory", paramLabel = "SIZE",
             description = "Memory PostgreSQL may use, e.g. 1536MB or 2GB (a bare number is MB). Env: POSTGRES_MEMORY"
@@ -78,6 +84,16 @@ public final class TuningOptions {
         StorageType s = sources.resolve(problems, StorageType.SSD, StorageType::parse, "--storage", storage, STORAGE_ENV);
         List<String> libraries = sources.resolve(problems, List.of(), Profile::parseLibraries,
                 "--shared-preload-libraries", preloadLibraries, PRELOAD_ENV);
+        String available = sources.env(AVAILABLE_ENV);
+        if (available != null && !available.isBlank() && !libraries.isEmpty()) {
+            List<String> known = java.util.Arrays.stream(available.split(",")).map(String::trim).toList();
+            List<String> missing = libraries.stream().filter(l -> !known.contains(l)).toList();
+            if (!missing.isEmpty()) {
+                problems.add(sources.find("--shared-preload-libraries", preloadLibraries, PRELOAD_ENV).orElseThrow(),
+                        String.join(", ", missing) + (missing.size() == 1 ? " is" : " are") + " not in this image;"
+                                + " available (" + AVAILABLE_ENV + "): " + String.join(",", known));
+            }
+        }
         return new Inputs(overrides, w, s, libraries);
     }
 

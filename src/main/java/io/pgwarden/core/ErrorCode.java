@@ -24,6 +24,17 @@ public enum ErrorCode {
     ENVIRONMENT(8, "a required program, file or permission is missing"),
     /** PostgreSQL would not start, or crashed too often in a short window. */
     POSTGRES_FAILED(9, "PostgreSQL failed to start or kept crashing"),
+    /**
+     * The coordination store (etcd, the Kubernetes API) did not answer within its call timeout, or refused the call.
+     * Losing a race for a key is not this error: that is a result the caller reads.
+     */
+    COORDINATION_UNAVAILABLE(10, "the coordination store (etcd, Kubernetes API) is unreachable or timed out"),
+    /** A WAL file of that name is already archived with different content; nothing was overwritten. */
+    WAL_CONFLICT(20, "a WAL file of that name is already archived with different content"),
+    /** The backup, WAL file or backup repository asked for does not exist. */
+    NOT_FOUND(21, "the backup or WAL file asked for is not in the repository"),
+    /** Verification found a damaged or missing object in a backup repository, or a restore would not be possible. */
+    BACKUP_DAMAGED(22, "a backup or WAL file is damaged, missing or cannot reach the recovery target"),
     /** A bug in pgwarden itself. */
     INTERNAL(70, "internal error (a bug in pgwarden; please report it)");
 

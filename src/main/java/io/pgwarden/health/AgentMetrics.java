@@ -46,6 +46,10 @@ public final class AgentMetrics {
                 .register(r);
         Gauge.builder("pg.replication.lag.seconds", last, ref -> value(pg(ref) == null ? null : pg(ref).lagSeconds()))
                 .description("Age of the last replayed transaction while WAL is pending; 0 on a primary").register(r);
+        Gauge.builder("pgwarden.tls.certificate.expiry.timestamp.seconds", last, ref -> ref.get() == null
+                        || ref.get().tls() == null || ref.get().tls().notAfter() == null ? Double.NaN
+                        : ref.get().tls().notAfter().getEpochSecond())
+                .description("End of the server TLS certificate's validity (Unix time); NaN without TLS").register(r);
         Gauge.builder("pg.timeline.id", last, ref -> value(pg(ref) == null ? null : pg(ref).timeline()))
                 .description("Current timeline of PostgreSQL").register(r);
         FunctionCounter.builder("pg.xact.commit", lastStatistics, ref -> ref.get() == null ? 0 : ref.get().xactCommit())

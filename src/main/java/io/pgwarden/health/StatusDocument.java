@@ -38,6 +38,12 @@ public final class StatusDocument {
                     .field("max_silence_seconds", seconds(loop.maxSilence())).field("errors", loop.errors()).endObject();
         }
         w.endArray();
+        TlsCertificateStatus tls = status.tls();
+        if (tls != null) {
+            w.name("tls").beginObject().field("certificate", tls.file()).field("subject", tls.subject())
+                    .field("not_after", tls.notAfter() == null ? null : tls.notAfter().toString())
+                    .field("error", Secrets.mask(tls.error())).endObject();
+        }
         w.field("version", status.version()).field("uptime_seconds", status.uptime().toSeconds());
         return w.endObject().toString();
     }

@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Initialises a new data directory: data checksums, locale C.UTF-8, UTF8, scram-sha-256 for local and
- * host connections, and a freshly generated superuser password. The password goes to initdb through a
- * private temporary {@code --pwfile} and is then kept in {@link InstanceConfig#passwordFile()}.
+ * host connections, and a freshly generated superuser password (or the {@link InstanceConfig#initialPassword()
+ * initial password} the user chose). The password goes to initdb through a private temporary {@code --pwfile} and is
+ * then kept in {@link InstanceConfig#passwordFile()}; it is never logged.
  * Run only after {@link Preflight} has accepted the configuration.
  */
 public final class InitDb {
@@ -43,7 +44,8 @@ public final class InitDb {
 
     public Result execute(InstanceConfig config) {
         Path dataDir = config.dataDir();
-        String password = PasswordFile.generate();
+        InitialPassword chosen = config.initialPassword();
+        String password = chosen == null ? PasswordFile.generate() : chosen.value();
         Path secretDir = null;
         Path createdForData = topmostMissing(dataDir);
         Path createdForPassword = topmostMissing(config.passwordFile().getParent());
@@ -69,7 +71,8 @@ public final class InitDb {
             }
             Files.createDirectories(config.passwordFile().getParent());
             PasswordFile.write(files, config.passwordFile(), password);
-            log.info("superuser '{}' password written to {} (mode 0600)", config.superuser(), config.passwordFile());
+            log.info("superuser '{}' password ({}) written to {} (mode 0600)", config.superuser(),
+                    chosen == null ? "generated" : "from " + chosen.origin(), config.passwordFile());
             done = true;
             return new Result(dataDir, config.passwordFile(), config.superuser());
         } catch (IOException e) {

@@ -23,10 +23,13 @@ import java.util.Objects;
  * @param startTimeout    how long a start (including crash recovery) may take before it is a failure
  * @param stopTimeout     how long each shutdown mode is given before escalating to the next
  * @param restartPolicy   restart backoff and give-up limits
+ * @param initialPassword the superuser's password for the first initdb (POSTGRES_PASSWORD / POSTGRES_PASSWORD_FILE),
+ *                        or null to generate one; never used once the data directory exists
+ * @param tls             the server's TLS files and whether the network must use TLS; null for no TLS
  */
 public record InstanceConfig(Path dataDir, Path passwordFile, String superuser, List<String> listenAddresses, int port,
         List<String> allowedNetworks, Map<String, String> settings, Path serverLog, Duration startTimeout,
-        Duration stopTimeout, RestartPolicy restartPolicy) {
+        Duration stopTimeout, RestartPolicy restartPolicy, InitialPassword initialPassword, ServerTls tls) {
 
     public static final String DEFAULT_SUPERUSER = "postgres";
     /** Kept inside the data directory so it travels with the volume and with base backups (the role does too). */
@@ -53,6 +56,22 @@ public record InstanceConfig(Path dataDir, Path passwordFile, String superuser, 
         }
     }
 
+    /** Without TLS. */
+    public InstanceConfig(Path dataDir, Path passwordFile, String superuser, List<String> listenAddresses, int port,
+            List<String> allowedNetworks, Map<String, String> settings, Path serverLog, Duration startTimeout,
+            Duration stopTimeout, RestartPolicy restartPolicy, InitialPassword initialPassword) {
+        this(dataDir, passwordFile, superuser, listenAddresses, port, allowedNetworks, settings, serverLog, startTimeout,
+                stopTimeout, restartPolicy, initialPassword, null);
+    }
+
+    /** Without an initial password (initdb gets a generated one) and without TLS. */
+    public InstanceConfig(Path dataDir, Path passwordFile, String superuser, List<String> listenAddresses, int port,
+            List<String> allowedNetworks, Map<String, String> settings, Path serverLog, Duration startTimeout,
+            Duration stopTimeout, RestartPolicy restartPolicy) {
+        this(dataDir, passwordFile, superuser, listenAddresses, port, allowedNetworks, settings, serverLog, startTimeout,
+                stopTimeout, restartPolicy, null, null);
+    }
+
     /** Loopback only, default timeouts and restart policy, no tuned settings. */
     public static InstanceConfig local(Path dataDir, int port) {
         return new InstanceConfig(dataDir, null, null, List.of("127.0.0.1"), port, List.of(), Map.of(),
@@ -61,17 +80,22 @@ public record InstanceConfig(Path dataDir, Path passwordFile, String superuser, 
 
     public InstanceConfig withSettings(Map<String, String> tuned) {
         return new InstanceConfig(dataDir, passwordFile, superuser, listenAddresses, port, allowedNetworks, tuned,
-                serverLog, startTimeout, stopTimeout, restartPolicy);
+                serverLog, startTimeout, stopTimeout, restartPolicy, initialPassword, tls);
     }
 
     public InstanceConfig withRestartPolicy(RestartPolicy policy) {
         return new InstanceConfig(dataDir, passwordFile, superuser, listenAddresses, port, allowedNetworks, settings,
-                serverLog, startTimeout, stopTimeout, policy);
+                serverLog, startTimeout, stopTimeout, policy, initialPassword, tls);
     }
 
     public InstanceConfig withAllowedNetworks(List<String> cidrs) {
         return new InstanceConfig(dataDir, passwordFile, superuser, listenAddresses, port, cidrs, settings,
-                serverLog, startTimeout, stopTimeout, restartPolicy);
+                serverLog, startTimeout, stopTimeout, restartPolicy, initialPassword, tls);
+    }
+
+    public InstanceConfig withTls(ServerTls serverTls) {
+        return new InstanceConfig(dataDir, passwordFile, superuser, listenAddresses, port, allowedNetworks, settings,
+                serverLog, startTimeout, stopTimeout, restartPolicy, initialPassword, serverTls);
     }
 
     /** The host clients should use: the first listen address, or loopback for wildcards. */

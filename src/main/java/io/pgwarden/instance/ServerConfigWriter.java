@@ -46,6 +46,9 @@ public final class ServerConfigWriter {
     public Written write(InstanceConfig config, boolean fresh) {
         Path dir = config.dataDir();
         try {
+            if (config.tls() != null) {
+                config.tls().install(files, dir);
+            }
             Map<String, String> all = settings(config);
             files.write(dir.resolve(INCLUDE_FILE), render(all), PosixFilePermissions.fromString("rw-------"));
             ensureIncluded(dir.resolve("postgresql.conf"));
@@ -69,6 +72,9 @@ public final class ServerConfigWriter {
         String socketDir = config.settings().getOrDefault("unix_socket_directories", DEFAULT_SOCKET_DIR);
         all.put("unix_socket_directories", socketDir.length() <= MAX_SOCKET_DIR ? socketDir : "");
         all.put("password_encryption", "scram-sha-256");
+        if (config.tls() != null) {
+            all.putAll(config.tls().settings());
+        }
         config.settings().forEach(all::putIfAbsent);
         return all;
     }
@@ -87,15 +93,40 @@ public final class ServerConfigWriter {
                 .append("# Delete the first line to manage this file yourself.\n")
                 .append("# TYPE  DATABASE     USER  ADDRESS          METHOD\n")
                 .append("local   all          all                    scram-sha-256\n");
+        if (config.tls() != null && config.tls().hasCa()) {
+            // before the password lines: these roles prove who they are with a certificate of --tls-ca, over TLS only
+            for (String user : config.tls().certUsers()) {
+                List<String> cidrs = new java.util.ArrayList<>(List.of("127.0.0.1/32", "::1/128"));
+                cidrs.addAll(config.allowedNetworks());
+                for (String cidr : cidrs) {
+                    b.append(String.format("hostssl all          %s %-16s cert%n", hbaName(user), cidr));
+                }
+            }
+        }
         for (String cidr : List.of("127.0.0.1/32", "::1/128")) {
             b.append(String.format("host    all          all   %-16s scram-sha-256%n", cidr));
             b.append(String.format("host    replication  all   %-16s scram-sha-256%n", cidr));
         }
+        // --require-tls: the network must use TLS; loopback (this machine: the agent, a local psql) may still connect without
+        boolean tlsOnly = config.tls() != null && config.tls().required();
+        String type = tlsOnly ? "hostssl" : "host   ";
         for (String cidr : config.allowedNetworks()) {
-            b.append(String.format("host    all          all   %-16s scram-sha-256%n", cidr));
-            b.append(String.format("host    replication  all   %-16s scram-sha-256%n", cidr));
+            b.append(String.format("%s all          all   %-16s scram-sha-256%n", type, cidr));
+            b.append(String.format("%s replication  all   %-16s scram-sha-256%n", type, cidr));
+        }
+        if (tlsOnly) {
+            b.append("# --require-tls: every other connection without TLS is refused\n");
+            for (String cidr : List.of("0.0.0.0/0", "::/0")) {
+                b.append(String.format("hostnossl all        all   %-16s reject%n", cidr));
+                b.append(String.format("hostnossl replication all  %-16s reject%n", cidr));
+            }
         }
         return b.toString();
+    }
+
+    /** A role name as pg_hba.conf reads it: double-quoted when it is not plain. */
+    private static String hbaName(String user) {
+        return user.matches("[a-z_][a-z0-9_]*") ? user : "\"" + user.replace("\"", "\"\"") + "\"";
     }
 
     private void ensureIncluded(Path postgresqlConf) throws IOException {

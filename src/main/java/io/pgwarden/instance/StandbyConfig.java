@@ -20,6 +20,9 @@ public final class StandbyConfig {
     /** In the data directory, so it travels with the volume. */
     public static final String PASSFILE = "pgwarden.replication.pgpass";
     public static final String SIGNAL = "standby.signal";
+    /** Where a client certificate for replication goes (optional: without it the replica logs in by password). */
+    public static final String REPLICATION_CERT = "pgwarden.replication.crt";
+    public static final String REPLICATION_KEY = "pgwarden.replication.key";
 
     private final ServerFiles files;
 
@@ -29,10 +32,25 @@ public final class StandbyConfig {
 
     /** The settings a replica of {@code up} needs, for the include file. */
     public static Map<String, String> settings(Upstream up, Path dataDir) {
+        return settings(up, dataDir, null);
+    }
+
+    /**
+     * As {@link #settings(Upstream, Path)} for a node with TLS: the upstream is verified with the node's CA
+     * ({@code sslmode=verify-full}: signed by it and named as {@code host}) or, without a CA, TLS is required.
+     */
+    public static Map<String, String> settings(Upstream up, Path dataDir, ServerTls tls) {
         Map<String, String> s = new LinkedHashMap<>();
+        String ssl = tls == null ? " sslmode=prefer"
+                : (tls.hasCa() ? " sslmode=verify-full sslrootcert=" + quote(dataDir.resolve(ServerTls.CA_FILE).toString())
+                : " sslmode=require")
+                // libpq looks for a client certificate in $HOME/.postgresql, and the server inherits root's HOME when
+                // pgwarden runs as root: newer libpq fails on the unreadable /root rather than going on without one
+                + " sslcert=" + quote(dataDir.resolve(REPLICATION_CERT).toString())
+                + " sslkey=" + quote(dataDir.resolve(REPLICATION_KEY).toString());
         s.put("primary_conninfo", "host=" + quote(up.host()) + " port=" + up.port() + " user=" + quote(up.role())
                 + " passfile=" + quote(dataDir.resolve(PASSFILE).toString()) + " application_name=" + quote(up.applicationName())
-                + " sslmode=prefer");
+                + ssl);
         s.put("primary_slot_name", up.slot());
         s.put("hot_standby", "on");
         s.put("recovery_target_timeline", "latest");
@@ -41,7 +59,7 @@ public final class StandbyConfig {
 
     /** {@code config} with the replica settings added, so every start rewrites them into the include. */
     public static InstanceConfig apply(InstanceConfig config, Upstream up) {
-        Map<String, String> merged = new LinkedHashMap<>(settings(up, config.dataDir()));
+        Map<String, String> merged = new LinkedHashMap<>(settings(up, config.dataDir(), config.tls()));
         config.settings().forEach(merged::putIfAbsent);
         return config.withSettings(merged);
     }

@@ -31,6 +31,8 @@ public final class ApplyCommand {
     private final RetryPolicy retry;
     private final boolean skipValidation;
     private final Clock clock;
+    /** The placeholder values of this run (null: replacement off); set when it starts. */
+    private Placeholders placeholders;
 
     /**
      * @param retry          what to do with migrations recorded as failed
@@ -49,10 +51,11 @@ public final class ApplyCommand {
      */
     public ApplyResult execute() {
         long t0 = clock.nanoTime();
+        placeholders = settings.placeholderValues(clock);
         PendingSession pending = PendingSession.start(settings, clock); // connects while the files are read
         List<MigrationChain> chains;
         try {
-            chains = new MigrationResolver(settings.dir()).resolve();
+            chains = new MigrationResolver(settings).resolve();
         } catch (RuntimeException | Error e) {
             pending.abandon();
             throw e;
@@ -88,7 +91,7 @@ public final class ApplyCommand {
         List<ChainReport> reports = session.reports(chains);
         long t3 = clock.nanoTime();
         validate(reports);
-        if (reports.stream().allMatch(r -> r.toApply(retry).isEmpty())) {
+        if (reports.stream().allMatch(r -> r.toApply(retry).isEmpty()) && !session.adoptionPending()) {
             // a failed file that may run again only once it changed (RETRY_CHANGED) leaves nothing to run: say so
             List<String> waiting = reports.stream().flatMap(r -> r.migrations().stream()
                     .filter(i -> i.state() == MigrationState.FAILED).limit(1)
@@ -123,7 +126,7 @@ public final class ApplyCommand {
     private void parse(List<ChainReport> reports, int major, Map<ResolvedMigration, SqlScript> parsed) {
         for (ChainReport r : reports) {
             for (MigrationInfo i : r.toApply(retry)) {
-                parsed.computeIfAbsent(i.file(), f -> SqlScript.load(f, major));
+                parsed.computeIfAbsent(i.file(), f -> SqlScript.load(f, major, SqlScript.NOTHING_APPLIED, placeholders));
             }
         }
     }
@@ -177,6 +180,11 @@ public final class ApplyCommand {
             plan.put(r, steps);
         }
         MigrationExecutor executor = new MigrationExecutor(session.connection(), session.history(), clock);
+        try {
+            executor.useSchema(settings.schema());
+        } catch (SQLException e) {
+            throw session.failure("set the search_path to schema " + settings.schema(), e);
+        }
         List<ExecutionOutcome> outcomes = new ArrayList<>();
         Set<String> stopped = new HashSet<>();
         // Versioned files of every chain first, then repeatable ones, so a view may use tables of any chain.

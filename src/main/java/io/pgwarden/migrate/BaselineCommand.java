@@ -71,7 +71,7 @@ public final class BaselineCommand {
     }
 
     public BaselineResult execute() {
-        var chains = new MigrationResolver(settings.dir()).resolve();
+        var chains = new MigrationResolver(settings).resolve();
         List<String> groups = targets(chains);
         // never created here: a mistyped name would get an empty database marked as migrated up to the version
         try (MigrationSession session = MigrationSession.open(settings, false, clock)) {

@@ -16,44 +16,88 @@ public record ChainReport(String group, List<MigrationInfo> migrations) {
         migrations = List.copyOf(migrations);
     }
 
-    /** Compares a chain (possibly with no files left) with the history rows of its group. */
+    /**
+     * Compares a chain (possibly with no files left) with the history rows of its group. Flyway's baseline migrations
+     * follow Flyway's rule: on a chain with no history the highest one is pending and the versioned files up to its
+     * version are below it; once the chain has history, baseline migrations that did not run are not used.
+     */
     public static ChainReport compare(String group, MigrationChain chain, List<AppliedMigration> rows) {
-        List<ResolvedMigration> versionedFiles = chain == null ? List.of() : chain.versioned();
+        List<ResolvedMigration> files = chain == null ? List.of() : chain.versioned();
+        List<ResolvedMigration> versionedFiles = new ArrayList<>();
+        List<ResolvedMigration> baselineFiles = new ArrayList<>();
+        for (ResolvedMigration f : files) {
+            (f.type() == MigrationType.BASELINE_MIGRATION ? baselineFiles : versionedFiles).add(f);
+        }
         List<ResolvedMigration> repeatableFiles = chain == null ? List.of() : chain.repeatable();
         Map<MigrationVersion, AppliedMigration> done = new HashMap<>();
         Map<MigrationVersion, AppliedMigration> failed = new HashMap<>();
         Map<String, AppliedMigration> lastRepeatable = new HashMap<>();
+        Map<String, AppliedMigration> lastBaselineRun = new HashMap<>();
         AppliedMigration baseline = null;
         MigrationVersion maxApplied = null;
+        MigrationVersion baselineVersion = null;
+        boolean history = false;
         for (AppliedMigration r : rows) {
             switch (r.type()) {
-                case BASELINE -> baseline = r;
+                case BASELINE -> {
+                    baseline = r;
+                    history = true;
+                    baselineVersion = max(baselineVersion, MigrationVersion.parse(r.version()));
+                }
                 case REPEATABLE -> lastRepeatable.put(r.script(), r);
+                case BASELINE_MIGRATION -> {
+                    lastBaselineRun.put(r.script(), r);
+                    if (r.success()) {
+                        history = true;
+                        baselineVersion = max(baselineVersion, MigrationVersion.parse(r.version()));
+                    }
+                }
                 default -> {
+                    history = true;
                     MigrationVersion v = MigrationVersion.parse(r.version());
                     if (r.success()) {
                         done.put(v, r);
                         failed.remove(v);
-                        maxApplied = maxApplied == null || v.compareTo(maxApplied) > 0 ? v : maxApplied;
+                        maxApplied = max(maxApplied, v);
                     } else {
                         failed.put(v, r);
                     }
                 }
             }
         }
-        MigrationVersion baselineVersion = baseline == null ? null : MigrationVersion.parse(baseline.version());
+        List<MigrationInfo> infos = new ArrayList<>();
+        // A chain without history starts from its highest baseline migration (Flyway: the latest one at or below
+        // the target); a failed run of a baseline migration leaves the chain without history.
+        ResolvedMigration chosen = history || baselineFiles.isEmpty() ? null : baselineFiles.get(baselineFiles.size() - 1);
+        if (chosen != null) {
+            baselineVersion = chosen.version();
+        }
+        for (ResolvedMigration f : baselineFiles) {
+            AppliedMigration last = lastBaselineRun.get(f.script());
+            MigrationState state;
+            if (last != null && last.success()) {
+                state = last.matches(f) ? MigrationState.APPLIED : MigrationState.MODIFIED;
+            } else if (last != null && f == chosen) {
+                state = MigrationState.FAILED;
+            } else {
+                state = f == chosen ? MigrationState.PENDING : MigrationState.NOT_USED;
+            }
+            infos.add(MigrationInfo.of(f, state == MigrationState.NOT_USED ? null : last, state));
+        }
+        lastBaselineRun.values().stream().filter(r -> baselineFiles.stream().noneMatch(f -> f.script().equals(r.script())))
+                .filter(AppliedMigration::success)
+                .forEach(r -> infos.add(MigrationInfo.of(null, r, MigrationState.BASELINE)));
         if (baselineVersion != null && (maxApplied == null || baselineVersion.compareTo(maxApplied) > 0)) {
             maxApplied = baselineVersion;
         }
-        List<MigrationInfo> infos = new ArrayList<>();
-        Map<MigrationVersion, ResolvedMigration> files = new HashMap<>();
+        Map<MigrationVersion, ResolvedMigration> byVersion = new HashMap<>();
         for (ResolvedMigration f : versionedFiles) {
-            files.put(f.version(), f);
+            byVersion.put(f.version(), f);
             AppliedMigration ok = done.get(f.version());
             AppliedMigration bad = failed.get(f.version());
             MigrationState state;
             if (ok != null) {
-                state = ok.checksum() != null && ok.checksum() == f.checksum() ? MigrationState.APPLIED : MigrationState.MODIFIED;
+                state = ok.matches(f) ? MigrationState.APPLIED : MigrationState.MODIFIED;
             } else if (bad != null) {
                 state = MigrationState.FAILED;
             } else if (baselineVersion != null && f.version().compareTo(baselineVersion) <= 0) {
@@ -65,24 +109,27 @@ public record ChainReport(String group, List<MigrationInfo> migrations) {
             }
             infos.add(MigrationInfo.of(f, ok != null ? ok : bad, state));
         }
-        MigrationVersion maxFile = versionedFiles.isEmpty() ? null : versionedFiles.get(versionedFiles.size() - 1).version();
+        MigrationVersion maxFile = files.isEmpty() ? null : files.get(files.size() - 1).version();
         for (AppliedMigration r : done.values()) {
             MigrationVersion v = MigrationVersion.parse(r.version());
-            if (!files.containsKey(v)) {
+            if (!byVersion.containsKey(v)) {
                 boolean future = maxFile != null && v.compareTo(maxFile) > 0;
                 infos.add(MigrationInfo.of(null, r, future ? MigrationState.FUTURE : MigrationState.MISSING_FILE));
             }
         }
         for (AppliedMigration r : failed.values()) {
-            if (!files.containsKey(MigrationVersion.parse(r.version()))) {
+            if (!byVersion.containsKey(MigrationVersion.parse(r.version()))) {
                 infos.add(MigrationInfo.of(null, r, MigrationState.FAILED));
             }
         }
         if (baseline != null) {
             infos.add(MigrationInfo.of(null, baseline, MigrationState.BASELINE));
         }
+        // by version; at one version the baseline migration first (it runs instead of the files up to it), the
+        // baseline row last
         infos.sort(Comparator.comparing(MigrationInfo::version, Comparator.nullsLast(Comparator.naturalOrder()))
-                .thenComparing(i -> i.state() == MigrationState.BASELINE ? 1 : 0));
+                .thenComparing(i -> i.type() == MigrationType.BASELINE_MIGRATION && i.file() != null ? 0
+                        : i.state() == MigrationState.BASELINE ? 2 : 1));
         for (ResolvedMigration f : repeatableFiles) {
             AppliedMigration last = lastRepeatable.get(f.script());
             MigrationState state;
@@ -91,7 +138,7 @@ public record ChainReport(String group, List<MigrationInfo> migrations) {
             } else if (!last.success()) {
                 state = MigrationState.FAILED;
             } else {
-                state = last.checksum() != null && last.checksum() == f.checksum() ? MigrationState.APPLIED : MigrationState.PENDING;
+                state = last.matches(f) ? MigrationState.APPLIED : MigrationState.PENDING;
             }
             infos.add(MigrationInfo.of(f, last, state));
         }
@@ -111,7 +158,7 @@ public record ChainReport(String group, List<MigrationInfo> migrations) {
         List<MigrationInfo> out = new ArrayList<>();
         for (MigrationInfo i : migrations) {
             if (i.state() == MigrationState.FAILED) {
-                boolean changed = i.file() != null && !java.util.Objects.equals(i.checksum(), i.appliedChecksum());
+                boolean changed = i.file() != null && (i.applied() == null || !i.applied().matches(i.file()));
                 boolean retry = i.file() != null && (policy == RetryPolicy.RETRY || policy == RetryPolicy.RETRY_CHANGED && changed);
                 if (!retry) {
                     break;
@@ -122,6 +169,10 @@ public record ChainReport(String group, List<MigrationInfo> migrations) {
             }
         }
         return out;
+    }
+
+    private static MigrationVersion max(MigrationVersion a, MigrationVersion b) {
+        return a == null || b.compareTo(a) > 0 ? b : a;
     }
 
     public long count(MigrationState state) {

@@ -17,7 +17,7 @@ public final class InfoCommand {
     }
 
     public InfoResult execute() {
-        var chains = new MigrationResolver(settings.dir()).resolve();
+        var chains = new MigrationResolver(settings).resolve();
         try (MigrationSession session = MigrationSession.open(settings, false, clock)) {
             return new InfoResult(session.reports(chains), !session.missing());
         }

@@ -37,18 +37,23 @@ public final class JdbcSchemaHistory implements SchemaHistory {
 
     /** Set once the table is known to exist: then it is read without asking first. */
     private boolean exists;
+    /** Whether the table has the adopted_from column (tables of a pgwarden before adoption get it on the next apply). */
+    private boolean adoptedFromColumn;
 
     /**
      * Whether the table exists, asked (to_regclass) before it is read, so that a first run leaves no
-     * "ERROR: relation ... does not exist" in the server log.
+     * "ERROR: relation ... does not exist" in the server log; the same query asks for the adopted_from column.
      */
     private boolean exists() throws SQLException {
         if (!exists) {
-            try (PreparedStatement ps = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            try (PreparedStatement ps = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL, EXISTS (SELECT 1"
+                    + " FROM pg_attribute WHERE attrelid = to_regclass(?) AND attname = 'adopted_from' AND NOT attisdropped)")) {
                 ps.setString(1, qualified);
+                ps.setString(2, qualified);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     exists = rs.getBoolean(1);
+                    adoptedFromColumn = rs.getBoolean(2);
                 }
             }
         }
@@ -61,17 +66,19 @@ public final class JdbcSchemaHistory implements SchemaHistory {
         if (!exists()) {
             return rows;
         }
+        boolean withAdoption = adoptedFromColumn;
         try (Statement s = connection.createStatement();
              ResultSet rs = s.executeQuery("SELECT installed_rank, group_name, version, description, type, script,"
-                     + " checksum, installed_by, installed_on, execution_time_ms, success, error FROM " + qualified
-                     + " ORDER BY installed_rank")) {
+                     + " checksum, installed_by, installed_on, execution_time_ms, success, error"
+                     + (withAdoption ? ", adopted_from" : "") + " FROM " + qualified + " ORDER BY installed_rank")) {
             while (rs.next()) {
                 int checksum = rs.getInt(7);
                 Integer cs = rs.wasNull() ? null : checksum;
                 Timestamp on = rs.getTimestamp(9);
                 rows.add(new AppliedMigration(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         MigrationType.valueOf(rs.getString(5)), rs.getString(6), cs, rs.getString(8),
-                        on == null ? null : on.toInstant(), rs.getInt(10), rs.getBoolean(11), rs.getString(12)));
+                        on == null ? null : on.toInstant(), rs.getInt(10), rs.getBoolean(11), rs.getString(12),
+                        withAdoption ? rs.getString(13) : null));
             }
         } catch (SQLException e) {
             if (UNDEFINED_TABLE.equals(e.getSQLState()) || UNDEFINED_SCHEMA.equals(e.getSQLState())) {
@@ -127,9 +134,54 @@ public final class JdbcSchemaHistory implements SchemaHistory {
                     + " installed_on timestamptz NOT NULL DEFAULT now(),"
                     + " execution_time_ms integer NOT NULL,"
                     + " success boolean NOT NULL,"
-                    + " error text)");
+                    + " error text,"
+                    + " adopted_from text)");
+            exists = false; // ask again: the table may have been there before, without the column
+            exists();
+            if (!adoptedFromColumn) {
+                // a table created before adoption existed; asked first, as ALTER TABLE would lock the table every run
+                s.execute("ALTER TABLE " + qualified + " ADD COLUMN IF NOT EXISTS adopted_from text");
+                adoptedFromColumn = true;
+            }
         }
         exists = true;
+    }
+
+    @Override
+    public void adopt(List<AppliedMigration> rows) throws SQLException {
+        boolean auto = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + qualified + " (group_name, version,"
+                + " description, type, script, checksum, installed_by, installed_on, execution_time_ms, success, error,"
+                + " adopted_from) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
+            for (AppliedMigration r : rows) {
+                ps.setString(1, r.group());
+                ps.setString(2, r.version());
+                ps.setString(3, r.description());
+                ps.setString(4, r.type().name());
+                ps.setString(5, r.script());
+                if (r.checksum() == null) {
+                    ps.setNull(6, Types.INTEGER);
+                } else {
+                    ps.setInt(6, r.checksum());
+                }
+                ps.setString(7, r.installedBy() == null ? "flyway" : r.installedBy());
+                ps.setTimestamp(8, r.installedOn() == null ? new Timestamp(System.currentTimeMillis())
+                        : Timestamp.from(r.installedOn()));
+                ps.setInt(9, r.executionTimeMs());
+                ps.setBoolean(10, r.success());
+                ps.setString(11, r.error());
+                ps.setString(12, r.adoptedFrom());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+            connection.commit();
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(auto);
+        }
     }
 
     @Override

@@ -4,29 +4,49 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The accepted file names. In a chain: {@code V<version>__<description>.sql}, {@code R__<description>.sql}
- * and {@code <NNN>_<description>.sql}. At the top of the directory also {@code <group>_<NNN>_<description>.sql},
+ * The accepted file names. In a chain: Flyway's {@code V<version>__<description>.sql},
+ * {@code B<version>__<description>.sql} (a baseline migration) and {@code R__<description>.sql}, and
+ * {@code <NNN>_<description>.sql}. At the top of the directory also {@code <group>_<NNN>_<description>.sql},
  * the flattened form a Kubernetes ConfigMap key takes, read as file {@code <NNN>_<description>.sql} of
- * {@code <group>}; the group is the shortest prefix followed by {@code _<digits>_}.
+ * {@code <group>}; the group is the shortest prefix followed by {@code _<digits>_}. Flyway's prefixes win: a name
+ * that reads both ways ({@code B3_0_0__baseline.sql}: baseline 3.0.0, or file {@code 0_0__baseline.sql} of group
+ * {@code B3}) is read as Flyway's.
  */
 final class MigrationNames {
     static final String ACCEPTED = "use V<version>__<description>.sql (e.g. V1.2__add_users.sql),"
-            + " R__<description>.sql or <NNN>_<description>.sql (e.g. 001_create_schema.sql)";
+            + " B<version>__<description>.sql (a baseline), R__<description>.sql or <NNN>_<description>.sql"
+            + " (e.g. 001_create_schema.sql)";
+    static final String READ_VERSIONED = "Flyway versioned V<version>__";
+    static final String READ_BASELINE = "Flyway baseline B<version>__";
+    static final String READ_REPEATABLE = "Flyway repeatable R__";
+    static final String READ_NUMBERED = "numbered <NNN>_";
 
     /** Compiled on first use: a directory of plain {@code V<version>__} names never needs them. */
     private static final class Patterns {
         static final Pattern VERSIONED = Pattern.compile("V(\\d+(?:[._]\\d+)*)__(.+)\\.sql", Pattern.CASE_INSENSITIVE);
+        static final Pattern BASELINE = Pattern.compile("B(\\d+(?:[._]\\d+)*)__(.+)\\.sql", Pattern.CASE_INSENSITIVE);
         static final Pattern REPEATABLE = Pattern.compile("R__(.+)\\.sql", Pattern.CASE_INSENSITIVE);
         static final Pattern NUMBERED = Pattern.compile("(\\d+)_(.+)\\.sql", Pattern.CASE_INSENSITIVE);
         static final Pattern FLATTENED = Pattern.compile("([A-Za-z][A-Za-z0-9_-]*?)_(\\d+_.+\\.sql)",
                 Pattern.CASE_INSENSITIVE);
     }
 
-    /** What a name means: its chain (null: the enclosing one), its file name inside the chain, type, version. */
-    record Parsed(String group, String fileName, MigrationType type, MigrationVersion version, String description) {
+    /**
+     * What a name means: its chain (null: the enclosing one), its file name inside the chain, type, version, and how
+     * the name was read (shown by {@code plan}: {@code Flyway baseline B<version>__}).
+     */
+    record Parsed(String group, String fileName, MigrationType type, MigrationVersion version, String description,
+            String reading) {
     }
 
     private MigrationNames() {
+    }
+
+    /** Flyway's SQL callbacks: {@code beforeMigrate.sql}, {@code afterMigrate__grants.sql}, {@code afterEachMigrate.sql}... */
+    static boolean isFlywayCallback(String name) {
+        return (name.startsWith("before") || name.startsWith("after")) && name.length() > 10
+                && Character.isUpperCase(name.charAt(name.startsWith("before") ? 6 : 5))
+                && name.matches("(before|after)[A-Za-z]+(__.*)?\\.sql");
     }
 
     static boolean isSql(String name) {
@@ -41,15 +61,22 @@ final class MigrationNames {
         }
         Matcher m = Patterns.VERSIONED.matcher(name);
         if (m.matches()) {
-            return new Parsed(null, name, MigrationType.VERSIONED, MigrationVersion.parse(m.group(1)), words(m.group(2)));
+            return new Parsed(null, name, MigrationType.VERSIONED, MigrationVersion.parse(m.group(1)), words(m.group(2)),
+                    READ_VERSIONED);
+        }
+        m = Patterns.BASELINE.matcher(name);
+        if (m.matches()) {
+            return new Parsed(null, name, MigrationType.BASELINE_MIGRATION, MigrationVersion.parse(m.group(1)),
+                    words(m.group(2)), READ_BASELINE);
         }
         m = Patterns.REPEATABLE.matcher(name);
         if (m.matches()) {
-            return new Parsed(null, name, MigrationType.REPEATABLE, null, words(m.group(1)));
+            return new Parsed(null, name, MigrationType.REPEATABLE, null, words(m.group(1)), READ_REPEATABLE);
         }
         m = Patterns.NUMBERED.matcher(name);
         if (m.matches()) {
-            return new Parsed(null, name, MigrationType.VERSIONED, MigrationVersion.parse(m.group(1)), words(m.group(2)));
+            return new Parsed(null, name, MigrationType.VERSIONED, MigrationVersion.parse(m.group(1)), words(m.group(2)),
+                    READ_NUMBERED);
         }
         return null;
     }
@@ -64,7 +91,8 @@ final class MigrationNames {
         if (m.matches()) {
             Parsed inner = parseInChain(m.group(2));
             if (inner != null) {
-                return new Parsed(m.group(1), m.group(2), inner.type(), inner.version(), inner.description());
+                return new Parsed(m.group(1), m.group(2), inner.type(), inner.version(), inner.description(),
+                        "ConfigMap key <group>_ of group " + m.group(1) + ", then " + inner.reading());
             }
         }
         return null;
@@ -111,7 +139,7 @@ final class MigrationNames {
             }
         }
         return new Parsed(null, name, MigrationType.VERSIONED, MigrationVersion.parse(name.substring(1, versionEnd)),
-                words(name.substring(descStart, descEnd)));
+                words(name.substring(descStart, descEnd)), READ_VERSIONED);
     }
 
     private static boolean isDigit(char c) {

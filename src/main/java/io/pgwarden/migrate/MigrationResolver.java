@@ -30,15 +30,26 @@ public final class MigrationResolver {
 
     private final Path dir;
     private final String consequence;
+    private final boolean oneChain;
 
     public MigrationResolver(Path dir) {
-        this(dir, SqlScript.NOTHING_APPLIED);
+        this(dir, SqlScript.NOTHING_APPLIED, false);
     }
 
-    /** @param consequence ends the refusal of unusable files, e.g. "nothing was applied" */
-    MigrationResolver(Path dir, String consequence) {
+    /** The directory of {@code settings}, read as one chain when it says so ({@code --one-chain}). */
+    public MigrationResolver(MigrationSettings settings) {
+        this(settings.dir(), SqlScript.NOTHING_APPLIED, settings.oneChain());
+    }
+
+    /**
+     * @param consequence ends the refusal of unusable files, e.g. "nothing was applied"
+     * @param oneChain    subdirectories at any depth belong to the root chain (scripts {@code sub/V1__x.sql}, ordered
+     *                    by version with the other files), as Flyway reads a location; no flattened group keys
+     */
+    MigrationResolver(Path dir, String consequence, boolean oneChain) {
         this.dir = dir;
         this.consequence = consequence;
+        this.oneChain = oneChain;
     }
 
     /** The directory that holds the files right now: {@code dir/..data}'s target for a ConfigMap, else {@code dir}. */
@@ -72,13 +83,19 @@ public final class MigrationResolver {
             String name = entry.getFileName().toString();
             // A name ending in .sql is taken for a file without a stat call: thousands of files list faster.
             if (!MigrationNames.isSql(name) && Files.isDirectory(entry)) {
-                readGroup(entry, name, found, problems);
+                if (oneChain) {
+                    readTree(entry, name, found, problems);
+                } else {
+                    readGroup(entry, name, found, problems);
+                }
             } else if (MigrationNames.isSql(name)) {
-                MigrationNames.Parsed p = MigrationNames.parseTopLevel(name);
-                if (p == null) {
+                MigrationNames.Parsed p = oneChain ? MigrationNames.parseInChain(name) : MigrationNames.parseTopLevel(name);
+                if (p == null && MigrationNames.isFlywayCallback(name)) {
+                    skipCallback(name);
+                } else if (p == null) {
                     problems.add(name + ": not a migration file name; " + MigrationNames.ACCEPTED + ".");
                 } else {
-                    found.add(new Found(p.group() == null ? "" : p.group(), p, entry));
+                    found.add(new Found(p.group() == null ? "" : p.group(), p, entry, null));
                 }
             } else {
                 log.debug("ignoring {} in {}: not a .sql file", name, dir);
@@ -109,18 +126,52 @@ public final class MigrationResolver {
                         + " move its files up into " + group + "/ or into a group of their own.");
             } else if (MigrationNames.isSql(name)) {
                 MigrationNames.Parsed p = MigrationNames.parseInChain(name);
-                if (p == null) {
+                if (p == null && MigrationNames.isFlywayCallback(name)) {
+                    skipCallback(group + "/" + name);
+                } else if (p == null) {
                     problems.add(group + "/" + name + ": not a migration file name; " + MigrationNames.ACCEPTED + ".");
                 } else {
-                    found.add(new Found(group, p, entry));
+                    found.add(new Found(group, p, entry, null));
                 }
             }
         }
     }
 
-    /** A file whose name was accepted, before its content is read. */
-    private record Found(String group, MigrationNames.Parsed name, Path path) {
+    private void skipCallback(String name) {
+        log.warn("{} in {} is a Flyway SQL callback; pgwarden runs no callbacks, so it is not run (move what it does"
+                + " into a repeatable R__ file)", name, dir);
+    }
+
+    /** {@code --one-chain}: every file below {@code directory} (any depth) belongs to the root chain. */
+    private void readTree(Path directory, String relative, List<Found> found, List<String> problems) {
+        for (Path entry : sortedEntries(directory, problems)) {
+            String name = entry.getFileName().toString();
+            String path = relative + "/" + name;
+            if (!MigrationNames.isSql(name) && Files.isDirectory(entry)) {
+                readTree(entry, path, found, problems);
+            } else if (MigrationNames.isSql(name)) {
+                MigrationNames.Parsed p = MigrationNames.parseInChain(name);
+                if (p == null && MigrationNames.isFlywayCallback(name)) {
+                    skipCallback(path);
+                } else if (p == null) {
+                    problems.add(path + ": not a migration file name; " + MigrationNames.ACCEPTED + ".");
+                } else {
+                    found.add(new Found("", p, entry, path));
+                }
+            }
+        }
+    }
+
+    /**
+     * A file whose name was accepted, before its content is read.
+     *
+     * @param relative its path below the directory in one-chain mode (its script), else null
+     */
+    private record Found(String group, MigrationNames.Parsed name, Path path, String relative) {
         String script() {
+            if (relative != null) {
+                return relative;
+            }
             return group.isEmpty() ? name.fileName() : group + "/" + name.fileName();
         }
     }
@@ -135,8 +186,9 @@ public final class MigrationResolver {
         java.util.stream.IntStream.range(0, found.size()).parallel().forEach(i -> {
             Found f = found.get(i);
             try {
+                Checksums.FileChecksums sums = Checksums.both(f.path());
                 results[i] = new ResolvedMigration(f.group(), f.name().type(), f.name().version(),
-                        f.name().description(), f.script(), f.path(), Checksums.of(f.path()));
+                        f.name().description(), f.script(), f.path(), sums.pgwarden(), sums.flyway(), f.name().reading());
             } catch (IOException e) {
                 results[i] = f.script() + ": cannot be read (" + e.getMessage() + ").";
             }
@@ -156,6 +208,7 @@ public final class MigrationResolver {
         List<ResolvedMigration> versioned = new ArrayList<>();
         List<ResolvedMigration> repeatable = new ArrayList<>();
         Map<MigrationVersion, ResolvedMigration> seen = new HashMap<>();
+        Map<MigrationVersion, ResolvedMigration> seenBaselines = new HashMap<>(); // B3 may stand beside V3
         Map<String, ResolvedMigration> seenScripts = new HashMap<>();
         for (ResolvedMigration m : files) {
             ResolvedMigration sameScript = seenScripts.putIfAbsent(m.script(), m);
@@ -168,7 +221,8 @@ public final class MigrationResolver {
                 repeatable.add(m);
                 continue;
             }
-            ResolvedMigration other = seen.putIfAbsent(m.version(), m);
+            ResolvedMigration other = (m.type() == MigrationType.BASELINE_MIGRATION ? seenBaselines : seen)
+                    .putIfAbsent(m.version(), m);
             if (other != null) {
                 problems.add("chain " + MigrationChain.displayName(group) + ": " + other.script() + " and " + m.script()
                         + " both have version " + m.version() + "; give one of them another version.");
@@ -176,7 +230,9 @@ public final class MigrationResolver {
                 versioned.add(m);
             }
         }
-        versioned.sort(Comparator.comparing(ResolvedMigration::version));
+        // by version; at the same version a baseline migration (B3) before the versioned file it stands for (V3)
+        versioned.sort(Comparator.comparing(ResolvedMigration::version)
+                .thenComparing(m -> m.type() == MigrationType.BASELINE_MIGRATION ? 0 : 1));
         repeatable.sort(Comparator.comparing(ResolvedMigration::script));
         return new MigrationChain(group, versioned, repeatable);
     }

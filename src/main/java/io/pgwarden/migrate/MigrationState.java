@@ -22,7 +22,12 @@ public enum MigrationState {
     /** The baseline row itself. */
     BASELINE("baseline"),
     /** A file at or below the baseline version: counted as applied, never run. */
-    BELOW_BASELINE("below baseline");
+    BELOW_BASELINE("below baseline"),
+    /**
+     * A Flyway baseline migration ({@code B<version>__}) that is not used: the chain already had history when it
+     * was found, or a higher baseline was chosen. Never run; not an error.
+     */
+    NOT_USED("not used");
 
     private final String label;
 

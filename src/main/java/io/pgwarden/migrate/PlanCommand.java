@@ -27,18 +27,20 @@ public final class PlanCommand {
     }
 
     public PlanResult execute() {
-        var chains = new MigrationResolver(settings.dir(), APPLY_WOULD_REFUSE).resolve();
+        var chains = new MigrationResolver(settings.dir(), APPLY_WOULD_REFUSE, settings.oneChain()).resolve();
         try (MigrationSession session = MigrationSession.open(settings, false, clock)) {
             List<ChainReport> reports = session.reports(chains);
             int major = session.missing() ? DEFAULT_MAJOR : session.serverMajor();
             List<PlannedMigration> planned = new ArrayList<>();
+            Placeholders placeholders = settings.placeholderValues(clock);
             for (ChainReport r : reports) {
                 for (MigrationInfo i : r.toApply(retryFailed ? RetryPolicy.RETRY : RetryPolicy.REFUSE)) {
-                    SqlScript s = SqlScript.load(i.file(), major, APPLY_WOULD_REFUSE);
+                    SqlScript s = SqlScript.load(i.file(), major, APPLY_WOULD_REFUSE, placeholders);
                     ResolvedMigration f = i.file();
                     planned.add(new PlannedMigration(f.group(), f.script(), f.type(),
                             f.version() == null ? null : f.version().toString(), f.description(), f.checksum(),
-                            s.transactional(), s.statements().size(), i.state() == MigrationState.FAILED));
+                            s.transactional(), s.statementCount(), i.state() == MigrationState.FAILED, f.reading(),
+                            s.runs()));
                 }
             }
             return new PlanResult(planned, Validation.problems(reports, retryFailed));

@@ -20,7 +20,7 @@ public final class RepairCommand {
     }
 
     public RepairResult execute() {
-        var chains = new MigrationResolver(settings.dir()).resolve();
+        var chains = new MigrationResolver(settings).resolve();
         try (MigrationSession session = MigrationSession.open(settings, false, clock)) {
             if (session.missing()) {
                 return new RepairResult(List.of());
@@ -45,7 +45,8 @@ public final class RepairCommand {
                     session.history().delete(i.applied().installedRank());
                     changes.add("removed the failed record of " + i.script() + (i.error() == null ? "" : " (" + i.error() + ")"));
                 } else if (i.state() == MigrationState.MODIFIED) {
-                    session.history().realign(i.applied().installedRank(), i.checksum(), i.description());
+                    session.history().realign(i.applied().installedRank(), i.applied().adopted()
+                            ? i.file().flywayChecksum() : i.checksum(), i.description());
                     changes.add("realigned the checksum of " + i.script() + " from " + i.appliedChecksum() + " to "
                             + i.checksum() + " (the file is accepted as it is; it is not run again)");
                 }

@@ -37,6 +37,12 @@ public interface SchemaHistory {
      */
     String recordStatement(AppliedMigration row);
 
+    /**
+     * Appends rows adopted from another tool's history as they are (their installed_by, installed_on, execution
+     * time and where they came from), in one transaction of their own.
+     */
+    void adopt(List<AppliedMigration> rows) throws java.sql.SQLException;
+
     /** Removes the row with this rank (a failed record, on repair or retry). */
     void delete(long installedRank) throws java.sql.SQLException;
 

@@ -16,7 +16,7 @@ public final class ValidateCommand {
     }
 
     public ValidateResult execute() {
-        var chains = new MigrationResolver(settings.dir()).resolve();
+        var chains = new MigrationResolver(settings).resolve();
         try (MigrationSession session = MigrationSession.open(settings, false, clock)) {
             var reports = session.reports(chains);
             return new ValidateResult(Validation.problems(reports, false), reports, !session.missing());

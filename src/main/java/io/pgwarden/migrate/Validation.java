@@ -18,7 +18,10 @@ final class Validation {
             for (MigrationInfo i : r.migrations()) {
                 switch (i.state()) {
                     case MODIFIED -> problems.add(i.script() + " was changed after it was applied (recorded checksum "
-                            + i.appliedChecksum() + ", file now " + i.checksum() + "). Restore the file, or run"
+                            + i.appliedChecksum() + ", file now " + (i.applied().adopted()
+                                    ? i.file().flywayChecksum() + "; Flyway's checksums, the row was adopted from "
+                                            + i.applied().adoptedFrom()
+                                    : i.checksum()) + "). Restore the file, or run"
                             + " 'pgwarden migrate repair' to accept the file as it is now (it is not run again).");
                     case MISSING_FILE -> {
                         if (i.type() != MigrationType.REPEATABLE) {
@@ -28,7 +31,11 @@ final class Validation {
                         }
                     }
                     case FAILED -> {
-                        if (!retryFailed) {
+                        if (!retryFailed && i.applied() != null && i.applied().adopted()) {
+                            problems.add(i.error() + ". Adopted from " + i.applied().adoptedFrom() + ": remove any"
+                                    + " half-completed changes, then run 'pgwarden migrate repair' to remove the failed"
+                                    + " record (Flyway's table is left as it is), or 'pgwarden migrate apply --retry-failed'.");
+                        } else if (!retryFailed) {
                             problems.add(i.script() + " is recorded as failed" + (i.installedOn() == null ? "" : " on "
                                     + i.installedOn()) + (i.error() == null ? "" : " (" + i.error() + ")") + ". Fix the"
                                     + " file, then run 'pgwarden migrate repair' to remove the failed record, or"

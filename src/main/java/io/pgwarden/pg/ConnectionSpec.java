@@ -9,11 +9,12 @@ import java.util.Properties;
 /**
  * Where and how to connect, in libpq's terms. Built from a URL ({@code postgresql://user:pw@host:port/db?sslmode=...},
  * as {@code DATABASE_URL} holds it, or {@code jdbc:postgresql://...}) and/or the libpq environment variables
- * ({@code PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE PGSSLMODE PGCONNECT_TIMEOUT PGAPPNAME}).
- * {@link #toString()} never shows the password.
+ * ({@code PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE PGSSLMODE PGSSLROOTCERT PGCONNECT_TIMEOUT PGAPPNAME}).
+ * {@link #toString()} never shows the password. {@code sslrootcert} is the CA file that {@code verify-ca} and
+ * {@code verify-full} check the server against (null: the driver's default, ~/.postgresql/root.crt).
  */
 public record ConnectionSpec(String host, int port, String database, String user, String password,
-        String sslmode, Duration connectTimeout, String applicationName) {
+        String sslmode, Duration connectTimeout, String applicationName, String sslrootcert) {
 
     public static final int DEFAULT_PORT = 5432;
     /** libpq waits forever by default; a probe or a CLI call must not, and 5 s covers a busy server. */
@@ -23,6 +24,13 @@ public record ConnectionSpec(String host, int port, String database, String user
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port " + port + " is outside 1-65535");
         }
+        sslrootcert = sslrootcert == null || sslrootcert.isBlank() ? null : sslrootcert;
+    }
+
+    /** Without an explicit CA file. */
+    public ConnectionSpec(String host, int port, String database, String user, String password,
+            String sslmode, Duration connectTimeout, String applicationName) {
+        this(host, port, database, user, password, sslmode, connectTimeout, applicationName, null);
     }
 
     /** Defaults from the libpq environment: host 127.0.0.1, port 5432, user/database postgres. */
@@ -52,7 +60,7 @@ public record ConnectionSpec(String host, int port, String database, String user
         }
         return new ConnectionSpec(host, port, env.getOrDefault("PGDATABASE", user), user,
                 env.get("PGPASSWORD"), ssl, timeout,
-                env.getOrDefault("PGAPPNAME", "pgwarden"));
+                env.getOrDefault("PGAPPNAME", "pgwarden"), env.get("PGSSLROOTCERT"));
     }
 
     /**
@@ -131,12 +139,14 @@ public record ConnectionSpec(String host, int port, String database, String user
         String sslmode = defaults.sslmode();
         Duration timeout = defaults.connectTimeout();
         String app = defaults.applicationName();
+        String rootcert = defaults.sslrootcert();
         if (query != null && !query.isEmpty()) {
             for (String kv : query.split("&")) {
                 String[] p = kv.split("=", 2);
                 String value = p.length > 1 ? decode(p[1]) : "";
                 switch (p[0]) {
                     case "sslmode" -> sslmode = sslmode(value);
+                    case "sslrootcert" -> rootcert = value;
                     case "connect_timeout", "connectTimeout" -> timeout = Duration.ofSeconds(parseSeconds(value));
                     case "application_name", "ApplicationName" -> app = value;
                     case "user" -> user = value;
@@ -145,7 +155,7 @@ public record ConnectionSpec(String host, int port, String database, String user
                 }
             }
         }
-        return new ConnectionSpec(host, port, database, user, password, sslmode, timeout, app);
+        return new ConnectionSpec(host, port, database, user, password, sslmode, timeout, app, rootcert);
     }
 
     private static final java.util.Set<String> SSL_MODES =
@@ -184,23 +194,29 @@ public record ConnectionSpec(String host, int port, String database, String user
     }
 
     public ConnectionSpec withDatabase(String db) {
-        return new ConnectionSpec(host, port, db, user, password, sslmode, connectTimeout, applicationName);
+        return new ConnectionSpec(host, port, db, user, password, sslmode, connectTimeout, applicationName, sslrootcert);
     }
 
     public ConnectionSpec withHostPort(String h, int p) {
-        return new ConnectionSpec(h, p, database, user, password, sslmode, connectTimeout, applicationName);
+        return new ConnectionSpec(h, p, database, user, password, sslmode, connectTimeout, applicationName, sslrootcert);
     }
 
     public ConnectionSpec withUser(String u, String pw) {
-        return new ConnectionSpec(host, port, database, u, pw, sslmode, connectTimeout, applicationName);
+        return new ConnectionSpec(host, port, database, u, pw, sslmode, connectTimeout, applicationName, sslrootcert);
     }
 
     public ConnectionSpec withConnectTimeout(Duration t) {
-        return new ConnectionSpec(host, port, database, user, password, sslmode, t, applicationName);
+        return new ConnectionSpec(host, port, database, user, password, sslmode, t, applicationName, sslrootcert);
     }
 
     public ConnectionSpec withApplicationName(String app) {
-        return new ConnectionSpec(host, port, database, user, password, sslmode, connectTimeout, app);
+        return new ConnectionSpec(host, port, database, user, password, sslmode, connectTimeout, app, sslrootcert);
+    }
+
+    /** With this SSL mode and CA file (null keeps the current CA file). */
+    public ConnectionSpec withSsl(String mode, String rootcert) {
+        return new ConnectionSpec(host, port, database, user, password, sslmode(mode), connectTimeout, applicationName,
+                rootcert == null ? sslrootcert : rootcert);
     }
 
     /** The JDBC URL, without credentials. */
@@ -218,6 +234,9 @@ public record ConnectionSpec(String host, int port, String database, String user
         }
         String mode = sslmode == null ? "prefer" : sslmode;
         p.setProperty("sslmode", mode);
+        if (sslrootcert != null) {
+            p.setProperty("sslrootcert", sslrootcert);
+        }
         int seconds = (int) Math.max(1, connectTimeout.toSeconds());
         p.setProperty("connectTimeout", Integer.toString(seconds));
         p.setProperty("loginTimeout", Integer.toString(seconds));

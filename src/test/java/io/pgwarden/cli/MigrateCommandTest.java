@@ -116,4 +116,18 @@ class MigrateCommandTest {
                 + "  plan      Shows what apply would run, in order. Touches nothing." + n
                 + "  watch     Applies migrations now and whenever the directory changes." + n);
     }
+
+    @Test
+    void badPlaceholdersAndFlywayTableAreReportedNamingTheirSource() {
+        String[] r = run(Map.of("CONFIGMAP_PATH", dir.toString(), "MIGRATE_FLYWAY_TABLE", "t".repeat(64)),
+                "migrate", "validate", "--url", "postgresql://app@127.0.0.1:1/shop", "--placeholder", "novalue",
+                "--placeholder", "flyway:user=me", "--placeholder", "ok=fine");
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[2]).contains("--placeholder=novalue: expected NAME=VALUE with a NAME that is not empty")
+                .contains("--placeholder=flyway:user=me: expected NAME=VALUE").contains("MIGRATE_FLYWAY_TABLE=" + "t".repeat(64) + ": a name can have at most 63 bytes");
+        String[] env = run(Map.of("CONFIGMAP_PATH", dir.toString(), "MIGRATE_PLACEHOLDERS", "a=1,=2"),
+                "migrate", "validate", "--url", "postgresql://app@127.0.0.1:1/shop");
+        assertThat(env[0]).isEqualTo("2");
+        assertThat(env[2]).contains("MIGRATE_PLACEHOLDERS==2: expected NAME=VALUE");
+    }
 }

@@ -68,6 +68,9 @@ class ReadmeTest {
             java.util.regex.Matcher up = java.util.regex.Pattern.compile("pgwarden up .*--data-dir (\\S+)").matcher(command);
             if (up.find()) {
                 written.add(up.group(1) + "/pgwarden.password");
+            } else if (command.startsWith("./pgwarden up")) {
+                written.add("pgwarden-data/pgwarden.password"); // up's default --data-dir
+                written.add("./pgwarden-data/pgwarden.password");
             }
             java.util.regex.Matcher read = java.util.regex.Pattern.compile("--(?:primary-)?password-file (\\S+)").matcher(line);
             while (read.find()) {

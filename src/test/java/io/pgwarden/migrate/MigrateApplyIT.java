@@ -339,20 +339,21 @@ class MigrateApplyIT {
     @Test
     void aFileRefusedWhenParsedCreatesNoMissingDatabase() throws Exception {
         write(dir, "V1__ok.sql", "CREATE TABLE ok (id int);\n");
-        write(dir, "V2__own_transaction.sql", "BEGIN;\nCREATE TABLE t (id int);\nCOMMIT;\n");
+        write(dir, "V2__placeholder.sql", "CREATE TABLE t (owner text DEFAULT '${owner}');\n");
         write(dir, "V3__mixed.sql", "CREATE TABLE m (id int);\nCREATE INDEX CONCURRENTLY m_idx ON m (id);\n");
         ConnectionSpec spec = pg.spec().withDatabase("refused_" + Long.toHexString(System.nanoTime()));
 
         var apply = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
 
         assertThat(apply.exitCode()).isEqualTo(2);
-        assertThat(apply.err()).isEqualTo("error: Migration V2__own_transaction.sql line 1: BEGIN is not allowed;"
-                + " pgwarden runs each file in its own transaction (or outside one when it must). Remove the"
-                + " transaction control statements; nothing was applied." + System.lineSeparator());
+        assertThat(apply.err()).isEqualTo("error: Migration V2__placeholder.sql line 1: placeholder ${owner} has no"
+                + " value (no --placeholder was given). Give it one with --placeholder owner=VALUE (or"
+                + " MIGRATE_PLACEHOLDERS=owner=VALUE,...), or turn replacement off with --no-placeholders; nothing was"
+                + " applied." + System.lineSeparator());
         assertThat(column(pg.spec(), "SELECT count(*) FROM pg_database WHERE datname = '" + spec.database() + "'"))
                 .containsExactly("0");
 
-        write(dir, "V2__own_transaction.sql", "CREATE TABLE t (id int);\n");
+        write(dir, "V2__placeholder.sql", "CREATE TABLE t (id int);\n");
         var mixed = cli("migrate", "apply", "--url", url(spec), "--dir", dir.toString());
 
         assertThat(mixed.exitCode()).isEqualTo(2);
@@ -367,7 +368,7 @@ class MigrateApplyIT {
         assertThat(fixed.exitCode()).as(fixed.err()).isZero();
         assertThat(fixed.out()).contains("Applied 3 migrations, 0 failed, 0 already applied.");
         assertThat(column(spec, "SELECT script FROM pgwarden_schema_history WHERE success ORDER BY installed_rank"))
-                .containsExactly("V1__ok.sql", "V2__own_transaction.sql", "V3__mixed.sql");
+                .containsExactly("V1__ok.sql", "V2__placeholder.sql", "V3__mixed.sql");
     }
 
     @Test

@@ -63,4 +63,16 @@ class ConnectionSpecTest {
         assertThat(new Privileges(false, "postgres").asServerUser(java.util.List.of("postgres")))
                 .containsExactly("postgres");
     }
+
+    @Test
+    void theCaFileComesFromPgsslrootcertOrTheUrlAndReachesTheDriver() {
+        ConnectionSpec env = ConnectionSpec.fromEnv(Map.of("PGSSLMODE", "verify-full", "PGSSLROOTCERT", "/tls/ca.crt"));
+        assertThat(env.jdbcProperties()).containsEntry("sslmode", "verify-full").containsEntry("sslrootcert", "/tls/ca.crt");
+        ConnectionSpec url = ConnectionSpec.parseUrl("postgresql://app@db/app?sslmode=verify-ca&sslrootcert=%2Fother%2Fca.crt", env);
+        assertThat(url.sslrootcert()).isEqualTo("/other/ca.crt");
+        assertThat(url.withHostPort("db2", 5433).withUser("u", "p").withDatabase("d").sslrootcert()).isEqualTo("/other/ca.crt");
+        assertThat(ConnectionSpec.fromEnv(Map.of()).jdbcProperties()).doesNotContainKey("sslrootcert");
+        assertThat(env.withSsl("require", null).sslrootcert()).isEqualTo("/tls/ca.crt");
+        assertThat(env.toString()).doesNotContain("ca.crt");
+    }
 }

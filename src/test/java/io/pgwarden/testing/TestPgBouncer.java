@@ -26,11 +26,13 @@ public final class TestPgBouncer implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final Process process;
+    private final boolean ownsDir;
 
-    private TestPgBouncer(Path dir, int port, Process process) {
+    private TestPgBouncer(Path dir, int port, Process process, boolean ownsDir) {
         this.dir = dir;
         this.port = port;
         this.process = process;
+        this.ownsDir = ownsDir;
     }
 
     /** Starts PgBouncer with one database {@code appdb} pointing at {@code host:port}'s database postgres. */
@@ -69,7 +71,7 @@ public final class TestPgBouncer implements AutoCloseable {
             }
             Process process = new SystemProcessRunner().start(privileges.asServerUser(List.of(BINARY.toString(),
                     dir.resolve("pgbouncer.ini").toString())), dir, Map.of(), dir.resolve("stdout.log"));
-            TestPgBouncer b = new TestPgBouncer(dir, port, process);
+            TestPgBouncer b = new TestPgBouncer(dir, port, process, true);
             Awaitility.await("PgBouncer listening on " + port).atMost(START_WAIT).pollInterval(Duration.ofMillis(50))
                     .until(() -> {
                         if (!process.isAlive()) {
@@ -85,6 +87,39 @@ public final class TestPgBouncer implements AutoCloseable {
             return b;
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Starts PgBouncer with an ini someone else wrote (e.g. {@code pgwarden pgbouncer init}) in {@code dir}, which must be
+     * readable by postgres when the tests run as root; it listens on {@code port}. {@link #close} stops it and leaves
+     * the directory.
+     */
+    public static TestPgBouncer startWith(Path dir, int port) {
+        Privileges privileges = Privileges.detect(null);
+        Process process = new SystemProcessRunner().start(privileges.asServerUser(List.of(BINARY.toString(),
+                dir.resolve("pgbouncer.ini").toString())), dir, Map.of(), dir.resolve("stdout.log"));
+        TestPgBouncer b = new TestPgBouncer(dir, port, process, false);
+        Awaitility.await("PgBouncer listening on " + port).atMost(START_WAIT).pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("PgBouncer exited: " + readQuietly(dir.resolve("stdout.log")));
+                    }
+                    try (Socket s = new Socket()) {
+                        s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                        return true;
+                    } catch (IOException e) {
+                        return false;
+                    }
+                });
+        return b;
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "(" + e.getMessage() + ")";
         }
     }
 
@@ -110,7 +145,7 @@ public final class TestPgBouncer implements AutoCloseable {
 
     public String log() {
         try {
-            return Files.readString(dir.resolve("pgbouncer.log"));
+            return Files.readString(dir.resolve(ownsDir ? "pgbouncer.log" : "stdout.log"));
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
         }
@@ -126,6 +161,8 @@ public final class TestPgBouncer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        TestPostgres.deleteTree(dir);
+        if (ownsDir) {
+            TestPostgres.deleteTree(dir);
+        }
     }
 }
