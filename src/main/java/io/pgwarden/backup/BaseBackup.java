@@ -42,7 +42,8 @@ public final class BaseBackup {
             BackupProgress progress) {
     }
 
-    public record Result(BackupManifest manifest, Duration took, int walCopied) {
+    /** @param checksumFailures data pages whose checksum did not match ({@code base/5/16384 block 7}) */
+    public record Result(BackupManifest manifest, Duration took, int walCopied, List<String> checksumFailures) {
     }
 
     public BaseBackup(BackupRepository repo, Clock clock) {
@@ -68,8 +69,12 @@ public final class BaseBackup {
             int tli = server.timeline();
             LOG.info("backup {} of {} started at {} on timeline {}", backupId, req.server(), start, tli);
             DataDirScan.Scan scan = DataDirScan.scan(dataDir);
-            List<BackupManifest.FileEntry> files = new ArrayList<>(new FileCopier(repo, req.compression(), clock)
-                    .copy(backupId, dataDir, scan, req.parallel(), req.progress()));
+            FileCopier copier = new FileCopier(repo, req.compression(), clock, start.value());
+            List<BackupManifest.FileEntry> files = new ArrayList<>(copier.copy(backupId, dataDir, scan, req.parallel(),
+                    req.progress()));
+            for (String bad : copier.checksumFailures()) {
+                LOG.warn("backup {}: page checksum mismatch in {} (the page is damaged on disk)", backupId, bad);
+            }
             BackupServer.Stop stop = server.stop(id.versionNum());
             files.add(storeText(backupId, "backup_label", stop.label(), req.compression()));
             if (!stop.tablespaceMap().isEmpty()) {
@@ -87,7 +92,7 @@ public final class BaseBackup {
             repo.put(BackupManifest.key(backupId), m.toJson());
             LOG.info("backup {} complete: {} files, {} bytes ({} stored), WAL {} to {}", backupId, files.size(), m.totalSize(),
                     m.storedSize(), startWal, stopWal);
-            return new Result(m, Duration.ofNanos(clock.nanoTime() - t0), copied);
+            return new Result(m, Duration.ofNanos(clock.nanoTime() - t0), copied, copier.checksumFailures());
         } catch (SQLException e) {
             throw BackupServer.failed("backup create on " + req.server() + " failed", e);
         } catch (IOException e) {

@@ -30,11 +30,19 @@ final class FileCopier {
     private final BackupRepository repo;
     private final Compression compression;
     private final Clock clock;
+    private final long startLsn;
+    private final List<String> checksumFailures = java.util.Collections.synchronizedList(new ArrayList<>());
 
-    FileCopier(BackupRepository repo, Compression compression, Clock clock) {
+    FileCopier(BackupRepository repo, Compression compression, Clock clock, long startLsn) {
         this.repo = repo;
         this.compression = compression;
         this.clock = clock;
+        this.startLsn = startLsn;
+    }
+
+    /** Pages whose checksum did not match, as {@code path block N}. */
+    List<String> checksumFailures() {
+        return List.copyOf(checksumFailures);
     }
 
     List<BackupManifest.FileEntry> copy(String backupId, Path dataDir, DataDirScan.Scan scan, int parallel,
@@ -99,11 +107,20 @@ final class FileCopier {
         MessageDigest sha = Sha256.digest();
         long size = 0;
         CountingStream stored;
+        boolean pages = PageChecksum.applies(path);
+        long block = pages ? PageChecksum.firstBlock(path) : 0;
         try (BackupRepository.ObjectWriter w = repo.writer(key)) {
             stored = new CountingStream(w);
             try (InputStream in = Files.newInputStream(dataDir.resolve(rel)); OutputStream z = compression.compress(stored)) {
-                byte[] buf = new byte[1 << 17];
-                for (int n; (n = in.read(buf)) > 0; ) {
+                byte[] buf = new byte[1 << 17]; // a multiple of the page size: readNBytes keeps pages whole
+                for (int n; (n = in.readNBytes(buf, 0, buf.length)) > 0; ) {
+                    if (pages) {
+                        for (int off = 0; off + PageChecksum.BLCKSZ <= n; off += PageChecksum.BLCKSZ, block++) {
+                            if (!PageChecksum.verify(buf, off, block, startLsn)) {
+                                checksumFailures.add(path + " block " + block);
+                            }
+                        }
+                    }
                     sha.update(buf, 0, n);
                     z.write(buf, 0, n);
                     size += n;

@@ -148,7 +148,9 @@ public final class Restorer {
         }
         for (Path p : all) {
             String rel = dir.relativize(p).toString();
-            if (rel.isEmpty() || files.contains(rel) || (Files.isDirectory(p) && keepDirs.contains(rel))) {
+            // recovery.signal: not in the backup, but written again by this restore
+            if (rel.isEmpty() || files.contains(rel) || rel.equals("recovery.signal")
+                    || (Files.isDirectory(p) && keepDirs.contains(rel))) {
                 continue;
             }
             Files.delete(p);

@@ -56,8 +56,11 @@ public final class BackupCreateCommand extends AbstractCommand {
                     + " Default: 60s.")
     String walTimeout;
 
+    @Option(names = "--keep", description = "Mark the backup as kept: 'backup expire' never deletes it (see 'backup keep').")
+    boolean keep;
+
     @Override
-    protected int execute() {
+    protected int execute() throws java.io.IOException {
         ConfigSources sources = sources(null);
         Problems problems = new Problems();
         Compression c = sources.resolve(problems, Compression.ZSTD, Compression::parse, "--compress", compress,
@@ -73,12 +76,19 @@ public final class BackupCreateCommand extends AbstractCommand {
             BaseBackup.Result res = new BaseBackup(r, Clock.SYSTEM).execute(new BaseBackup.Request(node, c, n, wait,
                     progress()));
             BackupManifest m = res.manifest();
+            if (keep) {
+                r.put(io.pgwarden.backup.Catalog.keepKey(m.id()), new byte[0]);
+            }
             out().println("backup " + m.id() + " complete in " + location + ": " + m.files().size() + " files, "
-                    + ByteSize.ofKb(m.totalSize() / 1024).toHuman() + " (" + ByteSize.ofKb(m.storedSize() / 1024).toHuman()
+                    + new ByteSize(m.totalSize()).toHuman() + " (" + new ByteSize(m.storedSize()).toHuman()
                     + " stored, " + m.compression() + ") in " + Durations.format(res.took()) + "; LSN " + m.startLsn()
                     + " to " + m.stopLsn() + " on timeline " + m.timeline() + ", WAL " + m.startWal() + " to " + m.stopWal()
-                    + " archived");
+                    + " archived" + (keep ? "; marked keep" : ""));
             out().flush();
+            if (!res.checksumFailures().isEmpty()) {
+                warn(res.checksumFailures().size() + " data page(s) failed their checksum (damaged on disk, copied as"
+                        + " they are): " + String.join(", ", res.checksumFailures()));
+            }
         }
         return 0;
     }

@@ -129,6 +129,6 @@ public final class BackupListCommand extends AbstractCommand {
     }
 
     private static String human(long bytes) {
-        return ByteSize.ofKb(bytes / 1024).toHuman();
+        return new ByteSize(bytes).toHuman();
     }
 }

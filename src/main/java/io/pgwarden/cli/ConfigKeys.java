@@ -19,22 +19,23 @@ final class ConfigKeys {
     static final Set<String> NOT_SETTINGS = Set.of("help", "version", "config", "log-format", "log-level",
             "retry-failed", "skip-validation", "baseline-version", "group", "all-groups",
             // one-off decisions of backup, restore, dump and load
-            "backup", "delta", "dry-run", "in", "out", "off", "target", "target-action", "target-exclusive", "target-lsn",
+            "backup", "delta", "dry-run", "keep", "restore-drill", "in", "out", "off", "target", "target-action", "target-exclusive", "target-lsn",
             "target-name", "target-time", "target-timeline", "target-xid", "yes");
 
     static final Set<String> ALL = Set.of(
             "allow", "auth-password-file", "auth-user", "ca-dir", "cert-users", "client", "clone-method", "compress",
             "connect-timeout", "cpus", "data-dir", "database", "database-url", "days", "debounce", "dir",
-            "expect-role", "file", "format", "health-address", "health-port", "host", "hosts", "ini",
+            "expect-role", "file", "flyway-table", "format", "health-address", "health-port", "host", "hosts", "ini",
             "initial-password-file", "interval", "keep-full", "keep-within", "listen", "listen-addr", "listen-port",
             "lock-timeout", "max-lag", "max-restarts", "memory", "migrations-dir", "monitor-interval", "namespace",
-            "no-create-database", "no-rewind", "no-start", "no-tune", "node-name", "nodes", "parallel",
-            "password-file", "pg-bin", "pg-version", "pgbouncer-admin-url", "pgbouncer-ini", "pgwarden-command",
-            "port", "primary", "primary-password-file", "primary-user", "psql", "replica-of",
-            "replication-password-file", "replication-user", "repo", "require-tls", "restart-window", "ro-service",
-            "rw-service", "schema", "server-log", "server-tls-dir", "shared-preload-libraries", "slot", "sslmode",
-            "start-timeout", "stop-timeout", "storage", "superuser", "timeout", "tls-ca", "tls-cert", "tls-dir",
-            "tls-expiry-warning", "tls-key", "url", "user", "userlist", "wait-timeout", "wal-timeout", "workload");
+            "no-create-database", "no-placeholders", "no-rewind", "no-start", "no-tune", "node-name", "nodes",
+            "one-chain", "parallel", "password-file", "pg-bin", "pg-version", "pgbouncer-admin-url", "pgbouncer-ini",
+            "pgwarden-command", "placeholder", "port", "primary", "primary-password-file", "primary-user", "psql",
+            "replica-of", "replication-password-file", "replication-user", "repo", "require-tls", "restart-window",
+            "ro-service", "rw-service", "schema", "server-log", "server-tls-dir", "shared-preload-libraries", "slot",
+            "sslmode", "start-timeout", "stop-timeout", "storage", "superuser", "timeout", "tls-ca", "tls-cert",
+            "tls-dir", "tls-expiry-warning", "tls-key", "url", "user", "userlist", "wait-timeout", "wal-timeout",
+            "workload");
 
     private ConfigKeys() {
     }

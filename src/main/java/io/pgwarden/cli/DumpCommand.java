@@ -36,7 +36,7 @@ public final class DumpCommand extends AbstractCommand {
         ConfigSources sources = sources(null);
         var spec = db.connection(sources);
         LogicalDump.Result r = new LogicalDump(new SystemProcessRunner(), db.binaries(sources)).dump(spec, Path.of(out));
-        out().println("dumped " + spec + " into " + r.file() + " (" + ByteSize.ofKb(Math.max(1, r.bytes() / 1024)).toHuman()
+        out().println("dumped " + spec + " into " + r.file() + " (" + new ByteSize(r.bytes()).toHuman()
                 + ", " + r.entries() + " entries; checked with pg_restore --list)");
         out().flush();
         return 0;

@@ -113,7 +113,7 @@ public final class RestoreCommand extends AbstractCommand {
             Restorer.Result res = new Restorer(r, Clock.SYSTEM).execute(new Restorer.Request(dir, backup, t, delta, n, command,
                     location));
             out().println("restored backup " + res.backupId() + " into " + dir.toAbsolutePath().normalize() + ": "
-                    + res.written() + " files written (" + ByteSize.ofKb(res.bytes() / 1024).toHuman() + ")"
+                    + res.written() + " files written (" + new ByteSize(res.bytes()).toHuman() + ")"
                     + (delta ? ", " + res.unchanged() + " unchanged, " + res.removed() + " removed" : "") + " in "
                     + Durations.format(res.took()) + "; archived WAL reaches " + res.chain().end() + " (stored until "
                     + res.chain().lastArchivedAt() + ")");

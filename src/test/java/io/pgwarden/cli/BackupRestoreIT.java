@@ -44,6 +44,7 @@ class BackupRestoreIT {
         CliRun r = CliRun.of(ENV, "backup", "create", "--repo", repo.toString(), "--url", url(pg.port()), "--parallel", "2");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).containsPattern("backup \\S+ complete in " + repo + ": \\d+ files");
+        assertThat(r.err()).as("page checksums of a healthy cluster").doesNotContain("failed their checksum");
         backupId = r.out().split(" ")[1];
         stopWal = r.out().replaceAll("(?s).* to (\\S+) archived.*", "$1");
     }
@@ -53,6 +54,7 @@ class BackupRestoreIT {
         if (pg != null) {
             pg.close();
         }
+        TestPostgresCleanup.delete(base);
     }
 
     /** The jar failsafe runs after packaging; PostgreSQL runs it as archive_command and restore_command. */
@@ -317,5 +319,34 @@ class BackupRestoreIT {
         assertThat(serverOnly.exitCode()).isEqualTo(8);
         assertThat(serverOnly.err()).contains("pg_dump is not in " + TestPostgres.embedded(18))
                 .contains("the embedded server-only binaries lack");
+    }
+
+    @Test
+    void deltaRewritesOnlyTheFilesThatDifferAndRemovesExtraOnes() throws Exception {
+        Path dir = base.resolve("delta");
+        assertThat(restore(dir, "--target", "immediate").exitCode()).isZero();
+        Path changed = dir.resolve("PG_VERSION");
+        String version = Files.readString(changed);
+        Files.writeString(changed, "99\n");
+        Files.writeString(dir.resolve("stray-file"), "not in the backup");
+        CliRun delta = restore(dir, "--target", "immediate", "--delta");
+        assertThat(delta.exitCode()).as(delta.err()).isZero();
+        // PG_VERSION, and postgresql.auto.conf, which the first restore extended with the recovery settings
+        assertThat(delta.out()).containsPattern("restored backup " + backupId + " into " + dir
+                + ": 2 files written \\(.*\\), \\d+ unchanged, 1 removed");
+        assertThat(Files.readString(changed)).isEqualTo(version);
+        assertThat(dir.resolve("stray-file")).doesNotExist();
+        try (RestoredServer s = startPromoted(dir)) {
+            assertThat(s.column("SELECT count(*) FROM ledger WHERE id <= 1000")).containsExactly("1000");
+        }
+    }
+
+    @Test
+    void restoreDrillRecoversChecksIndexesAndReportsTheTimeToRecover() {
+        CliRun drill = CliRun.of(ENV, "backup", "verify", "--repo", repo.toString(), "--backup", backupId, "--restore-drill",
+                "--pgwarden-command", pgwarden());
+        assertThat(drill.exitCode()).as(drill.err()).isZero();
+        assertThat(drill.out()).containsPattern("restore drill of backup " + backupId + ": recovered and accepting writes"
+                + " after \\S+ \\(RTO\\) at WAL \\S+; amcheck clean on [1-9]\\d* B-tree indexes");
     }
 }

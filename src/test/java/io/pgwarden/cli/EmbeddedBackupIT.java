@@ -52,6 +52,7 @@ class EmbeddedBackupIT {
         if (pg != null) {
             pg.close();
         }
+        TestPostgresCleanup.delete(base);
         if (s3 != null) {
             s3.close();
         }
