@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 public final class HealthOptions {
     @Option(names = "--health-port", paramLabel = "PORT",
             description = "Port of the health and metrics HTTP server (/liveness, /readiness, /primary (alias"
-                    + " /read-write), /replica, /read-only, /health, /metrics). Env: HEALTH_PORT. Default: 8008.")
+                    + " /read-write), /replica, /read-only, /health, /metrics). Env: HEALTH_PORT. Default: 8008; a free port for up (printed on its health: line).")
     String port;
 
     @Option(names = "--health-address", paramLabel = "ADDRESS",

@@ -43,9 +43,38 @@ public final class PromoteCommand extends AbstractCommand {
                 timeout, "PGWARDEN_PROMOTE_TIMEOUT");
         problems.throwIfAny();
         ConnectionSpec node = target.resolve(sources);
+        String upstream = upstream(node);
         Promoter.Result r = new Promoter(Clock.SYSTEM).execute(node, limit);
         out().println((r.promoted() ? "promoted: " : "already primary: ") + node.address() + " accepts writes on timeline "
                 + r.timeline() + " (test write at " + r.writeLsn() + ", " + Durations.format(r.took()) + ")");
+        if (r.promoted() && upstream != null && reachable(upstream)) {
+            warn("the old primary " + upstream + " is still up and accepts connections: clients that reach it can write"
+                    + " to both. Stop it, or turn it into a replica of " + node.address() + " ('pgwarden rejoin --primary "
+                    + node.address() + "' on that node).");
+        }
         return 0;
+    }
+
+    /** HOST:PORT the replica streams from (its WAL receiver), or null when it does not stream or is a primary. */
+    private static String upstream(ConnectionSpec node) {
+        try (java.sql.Connection c = io.pgwarden.pg.PgConnections.open(node); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT sender_host, sender_port FROM pg_stat_wal_receiver"
+                     + " WHERE sender_host IS NOT NULL AND sender_host NOT LIKE '/%'")) {
+            return rs.next() ? rs.getString(1) + ":" + rs.getInt(2) : null;
+        } catch (java.sql.SQLException e) {
+            return null; // the promotion itself reports a server that does not answer
+        }
+    }
+
+    /** A TCP connect within 2 s: enough to tell a running server from a stopped one without credentials. */
+    private static boolean reachable(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(hostPort.substring(0, colon),
+                    Integer.parseInt(hostPort.substring(colon + 1))), 2000);
+            return true;
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
     }
 }

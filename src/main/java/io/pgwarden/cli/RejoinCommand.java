@@ -122,6 +122,11 @@ public final class RejoinCommand extends AbstractCommand {
         }
         out().println("rejoined: " + data + " streams from " + r.upstream().address() + " on timeline " + result.timeline()
                 + " by " + result.how());
+        RejoinUpHint hint = new RejoinUpHint(data, result.portBeforeStop(), bin, result.major(), r.upstream(),
+                r.replicationPasswordFile(), r.primarySuperuser().user(), primaryPasswordFile(sources, data));
+        // up stops a server whose starting pgwarden is gone (this rejoin, once it exits) and starts it supervised
+        out().println("not supervised: nothing restarts this detached server if it crashes; to supervise it, run: "
+                + hint.render());
         return 0;
     }
 

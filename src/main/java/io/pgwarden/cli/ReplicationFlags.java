@@ -44,7 +44,8 @@ public final class ReplicationFlags {
 
     @Option(names = "--primary-password-file", paramLabel = "FILE",
             description = "File whose first line is --primary-user's password (e.g. the primary's pgwarden.password)."
-                    + " Env: PGWARDEN_PRIMARY_PASSWORD_FILE. Default: PGPASSWORD.")
+                    + " Env: PGWARDEN_PRIMARY_PASSWORD_FILE. Without it the password comes from PGPASSWORD (rejoin: else"
+                    + " from <data-dir>/pgwarden.password).")
     String primaryPasswordFile;
 
     @Option(names = "--clone-method", paramLabel = "METHOD",

@@ -57,6 +57,11 @@ public final class SidecarCommand extends AbstractCommand {
                     + " CREATE_DATABASE=false.")
     boolean noCreateDatabase;
 
+    @Option(names = "--password-file", paramLabel = "FILE",
+            description = "File holding the password of the --database-url user, e.g. pgwarden-data/pgwarden.password"
+                    + " (what 'up' generates); wins over PGPASSWORD and a password in the URL. Env: PGWARDEN_PASSWORD_FILE.")
+    String passwordFile;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "YAML file of settings (keys are the long flag names). Env: PGWARDEN_CONFIG.")
     Path config;
@@ -100,7 +105,12 @@ public final class SidecarCommand extends AbstractCommand {
                 null) && sources.resolve(problems, true, InputParsers::bool, "--create-database", null, "CREATE_DATABASE");
         var address = health.resolve(sources, problems, "0.0.0.0", io.pgwarden.health.HealthServer.DEFAULT_PORT);
         Duration monitor = health.monitorInterval(sources, problems);
+        Path pwFile = sources.resolve(problems, null, InputParsers::readableFile, "--password-file", passwordFile,
+                "PGWARDEN_PASSWORD_FILE");
         problems.throwIfAny();
+        if (pwFile != null) {
+            target = target.withUser(target.user(), io.pgwarden.instance.PasswordFile.read(pwFile));
+        }
         return new SidecarSettings(target, migrate.dir(), migrate.schema(), migrate.lockTimeout(), address, wait, create,
                 monitor);
     }

@@ -36,7 +36,8 @@ public final class TuningOptions {
 
     @Option(names = "--memory", paramLabel = "SIZE",
             description = "Memory PostgreSQL may use, e.g. 1536MB or 2GB (a bare number is MB). Env: POSTGRES_MEMORY"
-                    + " (whole MB, e.g. 2048). Default: detected (cgroup limit, else /proc/meminfo).")
+                    + " (the same forms: 2048 is MB, as the replaced entrypoint read it). Default: detected (cgroup"
+                    + " limit, else /proc/meminfo).")
     String memory;
 
     @Option(names = "--cpus", paramLabel = "N",
@@ -70,9 +71,8 @@ public final class TuningOptions {
         Optional<Setting> memorySetting = sources.find("--memory", memory, MEMORY_ENV);
         if (memorySetting.isPresent()) {
             Setting given = memorySetting.get();
-            // POSTGRES_MEMORY is whole megabytes, as the replaced entrypoint read it; --memory takes sizes
-            Long mb = parse(problems, given, given.origin().equals(MEMORY_ENV)
-                    ? TuningOptions::parseMemoryEnvMb : TuningOptions::parseMemoryFlagMb);
+            // a bare number is megabytes, as the replaced entrypoint read POSTGRES_MEMORY; both also take units
+            Long mb = parse(problems, given, TuningOptions::parseMemoryMb);
             overrides = mb == null ? overrides : overrides.withMemory(mb, given.origin());
         }
         Optional<Setting> cpuSetting = sources.find("--cpus", cpus);
@@ -106,15 +106,15 @@ public final class TuningOptions {
         }
     }
 
-    static long parseMemoryEnvMb(String text) {
-        if (!text.matches("\\d{1,9}")) {
-            throw new IllegalArgumentException("expected a whole number of megabytes, e.g. 2048 (--memory also takes units such as 2GB)");
+    static long parseMemoryMb(String text) {
+        try {
+            return ByteSize.parse(text, ByteSize.MB).toMb();
+        } catch (IllegalArgumentException e) {
+            if (text.matches("\\d+(\\.\\d+)?\\s*[A-Za-z]+")) {
+                throw e; // a number with a unit pgwarden does not know: ByteSize names the unit and the known ones
+            }
+            throw new IllegalArgumentException("expected megabytes (e.g. 2048) or a size with a unit (e.g. 1536MB, 2GB)");
         }
-        return Long.parseLong(text);
-    }
-
-    static long parseMemoryFlagMb(String text) {
-        return ByteSize.parse(text, ByteSize.MB).toMb();
     }
 
     static int parseCpus(String text) {

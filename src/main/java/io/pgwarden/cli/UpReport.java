@@ -59,7 +59,14 @@ final class UpReport implements RunObserver {
     @Override
     public void tuned(TuningPlan plan) {
         tunedSettings = plan.settings().size();
-        plan.warnings().forEach(w -> err.println("warning: " + w));
+        // with --log-format json every stderr line is JSON: warnings become log lines
+        plan.warnings().forEach(w -> {
+            if (io.pgwarden.core.log.LogSettings.isJson()) {
+                org.slf4j.LoggerFactory.getLogger(UpCommand.class).warn(w);
+            } else {
+                err.println("warning: " + w);
+            }
+        });
         err.flush();
     }
 

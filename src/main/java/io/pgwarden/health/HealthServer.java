@@ -174,7 +174,7 @@ public final class HealthServer implements AutoCloseable {
                     head);
             return;
         }
-        ByteSize lag;
+        io.pgwarden.topology.LagLimit lag;
         try {
             lag = ProbeQuery.lag(endpoint.get(), path, exchange.getRequestURI().getRawQuery());
         } catch (IllegalArgumentException e) {

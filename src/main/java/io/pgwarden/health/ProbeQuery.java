@@ -1,6 +1,6 @@
 package io.pgwarden.health;
 
-import io.pgwarden.core.ByteSize;
+import io.pgwarden.topology.LagLimit;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -23,7 +23,7 @@ final class ProbeQuery {
      * @return null when absent
      * @throws IllegalArgumentException naming the parameter, its value and what is accepted (the server answers 400)
      */
-    static ByteSize lag(Endpoint endpoint, String path, String rawQuery) {
+    static LagLimit lag(Endpoint endpoint, String path, String rawQuery) {
         Map<String, String> params = new LinkedHashMap<>();
         if (rawQuery != null && !rawQuery.isEmpty()) {
             for (String pair : rawQuery.split("&")) {
@@ -53,11 +53,12 @@ final class ProbeQuery {
         if (value == null) {
             return null;
         }
+        // the grammar of --max-lag / MAX_LAG: bytes of WAL not replayed, or the time the replica is behind
         try {
-            return ByteSize.parse(value, 1);
+            return LagLimit.parse(value);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("query parameter lag=" + value
-                    + " is not a size: give bytes or a number with a unit (B, kB, MB, GB, TB), e.g. ?lag=16MB", e);
+            throw new IllegalArgumentException("query parameter lag=" + value + " is not a lag: give bytes or a size with"
+                    + " a unit (B, kB, MB, GB, TB), e.g. ?lag=16MB, or a duration (ms, s, m, h), e.g. ?lag=30s", e);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.pgwarden.health;
 import io.pgwarden.pg.NodeRole;
 import io.pgwarden.core.ByteSize;
 import io.pgwarden.core.Durations;
+import io.pgwarden.topology.LagLimit;
 
 /**
  * The meaning of each probe endpoint, as a pure function of one {@link NodeStatus}. docs/agent.md
@@ -18,6 +19,15 @@ public final class ProbeRules {
      * @param maxLag the {@code ?lag=} limit for replicas, or null when not given
      */
     public static ProbeDecision evaluate(Endpoint endpoint, NodeStatus status, ByteSize maxLag) {
+        return evaluate(endpoint, status, maxLag == null ? null : new LagLimit(maxLag.bytes(), null));
+    }
+
+    /**
+     * Decides {@code endpoint} for {@code status}.
+     *
+     * @param maxLag the {@code ?lag=} limit for replicas (bytes or time, as --max-lag), or null when not given
+     */
+    public static ProbeDecision evaluate(Endpoint endpoint, NodeStatus status, LagLimit maxLag) {
         PostgresStatus pg = status.postgres();
         return switch (endpoint) {
             case LIVENESS -> liveness(status);
@@ -54,7 +64,7 @@ public final class ProbeRules {
         return ProbeDecision.pass("PostgreSQL is a writable primary");
     }
 
-    private static ProbeDecision replica(PostgresStatus pg, ByteSize maxLag) {
+    private static ProbeDecision replica(PostgresStatus pg, LagLimit maxLag) {
         if (!pg.running()) {
             return notRunning(pg);
         }
@@ -65,14 +75,14 @@ public final class ProbeRules {
         return lag != null ? lag : ProbeDecision.pass("PostgreSQL is a running replica" + lagSuffix(pg, maxLag));
     }
 
-    private static ProbeDecision readOnly(PostgresStatus pg, ByteSize maxLag) {
+    private static ProbeDecision readOnly(PostgresStatus pg, LagLimit maxLag) {
         if (pg.running() && pg.role() == NodeRole.PRIMARY) {
             return ProbeDecision.pass("PostgreSQL is a primary, which also serves reads");
         }
         return replica(pg, maxLag);
     }
 
-    private static ProbeDecision readiness(NodeStatus status, ByteSize maxLag) {
+    private static ProbeDecision readiness(NodeStatus status, LagLimit maxLag) {
         PostgresStatus pg = status.postgres();
         if (!pg.running()) {
             return notRunning(pg);
@@ -101,22 +111,44 @@ public final class ProbeRules {
     }
 
     /** A failing decision when {@code maxLag} is given and exceeded or unknown; null when within it. */
-    private static ProbeDecision lag(PostgresStatus pg, ByteSize maxLag) {
+    private static ProbeDecision lag(PostgresStatus pg, LagLimit maxLag) {
         if (maxLag == null) {
             return null;
         }
-        if (pg.lagBytes() == null) {
-            return ProbeDecision.fail("replication lag is unknown, so it cannot be shown to be within " + maxLag.toHuman());
+        if (maxLag.maxBytes() != null) {
+            ByteSize max = new ByteSize(maxLag.maxBytes());
+            if (pg.lagBytes() == null) {
+                return ProbeDecision.fail("replication lag is unknown, so it cannot be shown to be within " + max.toHuman());
+            }
+            if (pg.lagBytes() > max.bytes()) {
+                return ProbeDecision.fail("replication lag " + new ByteSize(pg.lagBytes()).toHuman() + " exceeds lag="
+                        + max.toHuman());
+            }
         }
-        if (pg.lagBytes() > maxLag.bytes()) {
-            return ProbeDecision.fail("replication lag " + new ByteSize(pg.lagBytes()).toHuman() + " exceeds lag="
-                    + maxLag.toHuman());
+        if (maxLag.maxTime() != null) {
+            if (pg.lagSeconds() == null) {
+                return ProbeDecision.fail("replication lag is unknown, so it cannot be shown to be within "
+                        + Durations.format(maxLag.maxTime()));
+            }
+            if (pg.lagSeconds() * 1000 > maxLag.maxTime().toMillis()) {
+                return ProbeDecision.fail("replication lag " + seconds(pg.lagSeconds()) + " exceeds lag="
+                        + Durations.format(maxLag.maxTime()));
+            }
         }
         return null;
     }
 
-    private static String lagSuffix(PostgresStatus pg, ByteSize maxLag) {
-        return maxLag == null ? "" : " within lag=" + maxLag.toHuman() + " (lag " + new ByteSize(pg.lagBytes()).toHuman() + ")";
+    private static String lagSuffix(PostgresStatus pg, LagLimit maxLag) {
+        if (maxLag == null) {
+            return "";
+        }
+        return maxLag.maxBytes() != null
+                ? " within lag=" + new ByteSize(maxLag.maxBytes()).toHuman() + " (lag " + new ByteSize(pg.lagBytes()).toHuman() + ")"
+                : " within lag=" + Durations.format(maxLag.maxTime()) + " (lag " + seconds(pg.lagSeconds()) + ")";
+    }
+
+    private static String seconds(double s) {
+        return String.format(java.util.Locale.ROOT, "%.1fs", s);
     }
 
     private static ProbeDecision notRunning(PostgresStatus pg) {

@@ -5,5 +5,7 @@ public enum PublishResult {
     /** Something differed and was written. */
     CHANGED,
     /** Everything already matched; nothing was written. */
-    UNCHANGED
+    UNCHANGED,
+    /** Split brain: routing was left as it was, and the condition recorded ({@link EndpointPublisher#recordSplitBrain}). */
+    SPLIT_BRAIN_RECORDED
 }

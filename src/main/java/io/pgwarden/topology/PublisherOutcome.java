@@ -20,7 +20,8 @@ public record PublisherOutcome(String publisher, PublishResult result, String er
     @Override
     public String toString() {
         if (!failed()) {
-            return publisher + ": " + result;
+            return publisher + ": " + (result == PublishResult.SPLIT_BRAIN_RECORDED
+                    ? "routing UNCHANGED, split brain recorded" : result);
         }
         return publisher + ": " + (changed() ? "CHANGED, then FAILED " : "FAILED ") + error;
     }

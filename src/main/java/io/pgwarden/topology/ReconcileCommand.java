@@ -53,7 +53,7 @@ public final class ReconcileCommand {
                 for (EndpointPublisher p : publishers) {
                     outcomes.add(run(p, () -> {
                         p.recordSplitBrain(decision.primaries(), decision.reason(), clock.now());
-                        return PublishResult.UNCHANGED;
+                        return PublishResult.SPLIT_BRAIN_RECORDED;
                     }));
                 }
             }

@@ -45,7 +45,7 @@ public record ReconcileResult(TopologyDecision decision, List<PublisherOutcome> 
             case PUBLISH -> changed() ? "changed: " : publisherFailed() ? "publish failed: " : "unchanged: ";
             case UNCHANGED -> ""; // the decision's reason already starts with "unchanged: "
             case NO_PRIMARY -> "no primary: ";
-            case SPLIT_BRAIN -> "split brain: ";
+            case SPLIT_BRAIN -> ""; // the decision's reason already starts with "split brain: "
         };
         StringBuilder sb = new StringBuilder(what).append(decision.reason());
         publishers.stream().filter(PublisherOutcome::failed)

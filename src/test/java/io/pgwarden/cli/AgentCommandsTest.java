@@ -85,4 +85,18 @@ class AgentCommandsTest {
         assertThat(out.toString().replaceAll("\\s+", " ")).contains("Env: PGDATA").contains("Env: HEALTH_PORT").contains("POSTGRES_MEMORY")
                 .contains("--stop-timeout");
     }
+
+    @Test
+    void sidecarTakesThePasswordFileUpWrites(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("pgwarden.password"), "s3cret-from-up\n");
+        SidecarCommand sidecar = new SidecarCommand();
+        new picocli.CommandLine(sidecar).parseArgs("--database-url", "postgresql://postgres@127.0.0.1:5432/shop",
+                "--password-file", file.toString());
+        assertThat(sidecar.settings(io.pgwarden.config.ConfigSources.ofEnv(Map.of())).target().password())
+                .isEqualTo("s3cret-from-up");
+        SidecarCommand fromEnv = new SidecarCommand();
+        new picocli.CommandLine(fromEnv).parseArgs("--database-url", "postgresql://postgres@127.0.0.1:5432/shop");
+        assertThat(fromEnv.settings(io.pgwarden.config.ConfigSources.ofEnv(Map.of("PGWARDEN_PASSWORD_FILE", file.toString())))
+                .target().password()).isEqualTo("s3cret-from-up");
+    }
 }

@@ -69,4 +69,23 @@ class HelpLayoutTest {
         }
         assertThat(broken).as("lines wrapped at %d columns", WIDTH).isEmpty();
     }
+
+    /** A default shown in help must be what the command does (issue 10: up picks a free health port). */
+    @Test
+    void defaultsShownAreTheCommandsOwn() {
+        CommandLine tree = Main.commandLine(Map.of());
+        tree.setUsageHelpAutoWidth(false);
+        tree.setUsageHelpWidth(WIDTH);
+        String up = help(tree.getSubcommands().get("up")).replaceAll("\\s+", " ");
+        assertThat(up).contains("Default: 8008; a free port for up (printed on its health: line).");
+        String rejoin = help(tree.getSubcommands().get("rejoin")).replaceAll("\\s+", " ");
+        assertThat(rejoin).doesNotContain("Default: PGPASSWORD")
+                .contains("Without it the password comes from PGPASSWORD (rejoin: else from <data-dir>/pgwarden.password).");
+    }
+
+    private static String help(CommandLine cmd) {
+        StringWriter help = new StringWriter();
+        cmd.usage(new PrintWriter(help));
+        return help.toString();
+    }
 }

@@ -86,6 +86,9 @@ class ReplicaCommandsIT {
                 CliRun promote = CliRun.of(Map.of(), "promote", "--data-dir", b.toString());
                 assertThat(promote.exitCode()).as(promote.err()).isZero();
                 assertThat(promote.out()).startsWith("promoted: 127.0.0.1:" + portB + " accepts writes on timeline 2 (test write at ");
+                assertThat(promote.err()).contains("warning: the old primary 127.0.0.1:" + portA + " is still up and accepts"
+                        + " connections: clients that reach it can write to both. Stop it, or turn it into a replica of"
+                        + " 127.0.0.1:" + portB + " ('pgwarden rejoin --primary 127.0.0.1:" + portB + "' on that node).");
                 execute(specB, "INSERT INTO t VALUES ('three')");
                 String urlB = "postgresql://postgres@127.0.0.1:" + portB + "/postgres";
                 CliRun again = CliRun.of(Map.of("PGPASSWORD", password), "promote", "--url", urlB);
@@ -158,6 +161,8 @@ class ReplicaCommandsIT {
                             .contains("started: replica of 127.0.0.1:" + portB)
                             .contains("rejoined: " + a + " streams from 127.0.0.1:" + portB + " on timeline 2 by pg_rewind");
                     assertThat(rejoinStart.out().indexOf("rejoined:")).isGreaterThan(rejoinStart.out().indexOf("started:"));
+                    assertThat(rejoinStart.out()).contains("not supervised: nothing restarts this detached server if it"
+                            + " crashes; to supervise it, run: " + up + "\n");
                     execute(specB, "INSERT INTO t VALUES ('four')");
                     await().atMost(WAIT).until(() -> count(specA) == 4);
                 } finally {

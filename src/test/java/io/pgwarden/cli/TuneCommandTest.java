@@ -35,9 +35,20 @@ class TuneCommandTest {
     @Test
     void nonNumericPostgresMemoryIsRejectedNamingVariableAndValue() {
         assertThat(run(Map.of("POSTGRES_MEMORY", "abc"), "--cpus", "2")).isEqualTo(2);
-        assertThat(err.toString()).isEqualTo("error: POSTGRES_MEMORY=abc: expected a whole number of megabytes, e.g. 2048"
-                + " (--memory also takes units such as 2GB)\n");
+        assertThat(err.toString()).isEqualTo("error: POSTGRES_MEMORY=abc: expected megabytes (e.g. 2048) or a size with a"
+                + " unit (e.g. 1536MB, 2GB)\n");
         assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void postgresMemoryTakesUnitsAsTheReadmeSaysAndABareNumberIsMegabytes() throws Exception {
+        assertThat(run(Map.of("POSTGRES_MEMORY", "2GB"), "--cpus", "2", "--format", "json")).as(err.toString()).isZero();
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString()).path("resources")
+                .path("memoryMb").asLong()).isEqualTo(2048);
+        out.getBuffer().setLength(0);
+        assertThat(run(Map.of("POSTGRES_MEMORY", "1536"), "--cpus", "2", "--format", "json")).isZero();
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString()).path("resources")
+                .path("memoryMb").asLong()).isEqualTo(1536);
     }
 
     @Test

@@ -30,7 +30,7 @@ class UpCommandTest {
                 + "--pg-version=12: PostgreSQL 12 is not supported; use 13 to 18\n"
                 + "--stop-timeout=soon: expected a duration such as 500ms, 10s, 2m or 1h\n"
                 + "--max-restarts=0: expected a whole number of at least 1\n"
-                + "POSTGRES_MEMORY=lots: expected a whole number of megabytes, e.g. 2048 (--memory also takes units such as 2GB)\n");
+                + "POSTGRES_MEMORY=lots: expected megabytes (e.g. 2048) or a size with a unit (e.g. 1536MB, 2GB)\n");
         assertThat(r.out()).isEmpty();
         assertThat(data).doesNotExist();
     }
@@ -217,15 +217,15 @@ class UpCommandTest {
 
         CliRun h = CliRun.of(Map.of("DATABASE_URL", "mysql://u:secret@h/db"), "healthcheck", "--expect-role", "leader",
                 "--data-dir", tmp.resolve("nope").toString());
-        assertThat(h.exitCode()).isEqualTo(2);
+        assertThat(h.exitCode()).isEqualTo(64); // healthcheck's usage code: its 2 means critical
         assertThat(h.err()).isEqualTo("error: DATABASE_URL: expected a URL such as postgresql://user@host:5432/dbname\n"
-                + "--expect-role=leader: allowed values are primary, replica\n"
+                + "--expect-role=leader: allowed values are primary (or master) and replica (or standby)\n"
                 + "--data-dir=" + tmp.resolve("nope") + ": no such directory\n");
         assertThat(h.err()).doesNotContain("secret");
 
         Path missing = tmp.resolve("pgwarden.password");
         CliRun pw = CliRun.of(Map.of("PGWARDEN_PASSWORD_FILE", missing.toString()), "healthcheck");
-        assertThat(pw.exitCode()).isEqualTo(2);
+        assertThat(pw.exitCode()).isEqualTo(64);
         assertThat(pw.err()).isEqualTo("error: PGWARDEN_PASSWORD_FILE=" + missing
                 + " (no such file, or not readable by this user)\n");
     }

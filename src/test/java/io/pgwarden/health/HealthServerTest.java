@@ -119,8 +119,8 @@ class HealthServerTest {
     void badLagIs400NamingTheParameter() {
         HttpProbe.Response r = http.get("/replica?lag=lots");
         assertThat(r.status()).isEqualTo(400);
-        assertThat(r.json().get("error").asText()).isEqualTo("query parameter lag=lots is not a size: give bytes or a"
-                + " number with a unit (B, kB, MB, GB, TB), e.g. ?lag=16MB");
+        assertThat(r.json().get("error").asText()).isEqualTo("query parameter lag=lots is not a lag: give bytes or a size"
+                + " with a unit (B, kB, MB, GB, TB), e.g. ?lag=16MB, or a duration (ms, s, m, h), e.g. ?lag=30s");
         assertThat(http.get("/replica?lag=16XB").status()).isEqualTo(400);
     }
 
@@ -152,6 +152,9 @@ class HealthServerTest {
         assertThat(http.status("/replica?lag=" + (21 * 1024 * 1024))).isEqualTo(200);
         assertThat(http.status("/read-only?lag=16MB")).isEqualTo(503);
         assertThat(http.status("/primary")).isEqualTo(503);
+        // the grammar of --max-lag / MAX_LAG: a time limit too (the replica is 1.5 s behind)
+        assertThat(http.status("/replica?lag=30s")).isEqualTo(200);
+        assertThat(http.get("/replica?lag=1s").json().get("reason").asText()).isEqualTo("replication lag 1.5s exceeds lag=1s");
     }
 
     @Test

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class ProbeRulesTest {
     private static ProbeDecision eval(Endpoint e, NodeStatus s) {
-        return ProbeRules.evaluate(e, s, null);
+        return ProbeRules.evaluate(e, s, (io.pgwarden.topology.LagLimit) null);
     }
 
     @Test
@@ -47,6 +47,15 @@ class ProbeRulesTest {
         assertThat(ProbeRules.evaluate(Endpoint.REPLICA, s, ByteSize.ofMb(32)).pass()).isTrue();
         assertThat(ProbeRules.evaluate(Endpoint.READINESS, s, ByteSize.ofMb(32)).reason())
                 .isEqualTo("PostgreSQL is a streaming replica within lag=32 MB (lag 20 MB)");
+    }
+
+    @Test
+    void aLagLimitInTimeUsesTheReplayDelay() {
+        NodeStatus s = node(replica(20L * ByteSize.MB, true)); // 1.5 s behind
+        assertThat(ProbeRules.evaluate(Endpoint.REPLICA, s, io.pgwarden.topology.LagLimit.parse("1s")))
+                .isEqualTo(new ProbeDecision(false, "replication lag 1.5s exceeds lag=1s"));
+        assertThat(ProbeRules.evaluate(Endpoint.READINESS, s, io.pgwarden.topology.LagLimit.parse("30s")).reason())
+                .isEqualTo("PostgreSQL is a streaming replica within lag=30s (lag 1.5s)");
     }
 
     @Test

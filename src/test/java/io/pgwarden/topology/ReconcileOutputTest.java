@@ -89,4 +89,18 @@ class ReconcileOutputTest {
             }
         };
     }
+
+    @Test
+    void splitBrainSaysItOnceAndWhatWasWritten() {
+        NodeAddress b = new NodeAddress("10.0.0.2", 5432);
+        ReconcileResult r = new ReconcileCommand(() -> ClusterSnapshot.of(Instant.EPOCH, Duration.ZERO, List.of(
+                NodeState.primary(A, 1, "1", Lsn.parse("0/1000"), 0, Duration.ZERO),
+                NodeState.primary(b, 2, "1", Lsn.parse("0/2000"), 0, Duration.ZERO))),
+                new TopologyDecider(LagLimit.NONE), List.of(publisher("file /run/t.json", () -> PublishResult.CHANGED)),
+                Clock.SYSTEM).execute();
+        assertThat(r.summary()).startsWith("split brain: 2 primaries").doesNotContain("split brain: split brain");
+        assertThat(r.publishers()).extracting(Object::toString)
+                .containsExactly("file /run/t.json: routing UNCHANGED, split brain recorded");
+        assertThat(r.exitCode()).isEqualTo(3);
+    }
 }
