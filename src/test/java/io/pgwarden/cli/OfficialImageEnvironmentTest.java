@@ -74,7 +74,7 @@ class OfficialImageEnvironmentTest {
         assertThat(r.err()).startsWith("error: ").contains(
                 "POSTGRES_USER=" + "u".repeat(64) + ": a name can have at most 63 bytes (PostgreSQL's NAMEDATALEN)",
                 "POSTGRES_PASSWORD and POSTGRES_PASSWORD_FILE are both set: give the password one way only",
-                "POSTGRES_MEMORY=abc: expected a whole number of megabytes, e.g. 2048")
+                "POSTGRES_MEMORY=abc: expected megabytes (e.g. 2048) or a size with a unit (e.g. 1536MB, 2GB)")
                 .doesNotContain(SECRET);
         assertThat(data).doesNotExist();
     }

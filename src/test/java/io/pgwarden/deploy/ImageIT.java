@@ -219,7 +219,7 @@ class ImageIT {
         ProcessResult r = podman(Duration.ofMinutes(2), "run", "--rm", "-e", "POSTGRES_MEMORY=abc", "-e",
                 "POSTGRES_SHARED_PRELOAD_LIBRARIES=pg_cron,citus", images.runtime());
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.stderr()).contains("POSTGRES_MEMORY=abc: expected a whole number of megabytes, e.g. 2048",
+        assertThat(r.stderr()).contains("POSTGRES_MEMORY=abc: expected megabytes (e.g. 2048) or a size with a unit (e.g. 1536MB, 2GB)",
                 "POSTGRES_SHARED_PRELOAD_LIBRARIES=pg_cron,citus: citus is not in this image");
     }
 
